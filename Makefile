@@ -1,0 +1,70 @@
+# The one entry point for people and CI. `make run` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_PASSWORD ?= demo-wachtwoord-2026
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint format migrations-check services-check chromium worker beat demo-totp clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: the embedded default (SQLite, eager tasks, demo data) on http://127.0.0.1:8000
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_data --password "$(DEMO_PASSWORD)"
+	@echo ""
+	@echo "Open http://127.0.0.1:8000 and log in as one of the users above (e.g. demo-vt)"
+	@echo "with password $(DEMO_PASSWORD). The verification code: add the otpauth URI above to an"
+	@echo "authenticator app, or run 'make demo-totp WHO=demo-vt' in another terminal."
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+demo-totp: install
+	@$(PY) manage.py demo_totp $(WHO)
+
+## make test: the whole suite against real PostgreSQL and Redis
+test: export DJANGO_ENV = test
+test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/meldroute
+test: export REDIS_URL ?= redis://127.0.0.1:6379/0
+test: install chromium
+	@$(PY) manage.py check_services --require-postgres
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests (apt-get)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+		|| { echo "Could not install chromium: run 'apt-get install -y chromium' as root."; exit 1; }; }
+
+## Celery against Redis (for a PostgreSQL setup; set DATABASE_URL like production)
+worker: export REDIS_URL ?= redis://127.0.0.1:6379/0
+worker: export CELERY_TASK_ALWAYS_EAGER = false
+worker: install
+	$(PY) -m celery -A config worker -l info
+
+beat: export REDIS_URL ?= redis://127.0.0.1:6379/0
+beat: export CELERY_TASK_ALWAYS_EAGER = false
+beat: install
+	$(PY) -m celery -A config beat -l info
+
+clean:
+	rm -rf $(VENV) var staticfiles test-artifacts

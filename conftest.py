@@ -1,0 +1,108 @@
+"""Personas and logged-in clients shared by every app's tests.
+
+The personas follow the route: officers of two municipalities in one region, Veilig Thuis,
+AVIM, the care coordinator, and an organisation in another region (the outsider).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from accounts.middleware import SESSION_LOGIN_AT
+from accounts.models import Organisation, User
+from accounts.roles import Role
+from accounts.tests.factories import (
+    MunicipalityFactory,
+    OrganisationFactory,
+    RegionFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+)
+
+
+def pytest_configure(config):
+    if (
+        settings.DJANGO_ENV != "test"
+        or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+    ):
+        pytest.exit(
+            "Run the tests with `make test`: they need DJANGO_ENV=test and PostgreSQL.",
+            returncode=2,
+        )
+
+
+ROLE_ORGANISATION_KIND = {
+    Role.MUNICIPAL_OFFICER: Organisation.Kind.MUNICIPALITY,
+    Role.VT_STAFF: Organisation.Kind.VEILIG_THUIS,
+    Role.VT_OFFICER: Organisation.Kind.VEILIG_THUIS,
+    Role.AVIM: Organisation.Kind.POLICE_AVIM,
+    Role.CARE_COORDINATOR: Organisation.Kind.ZVH,
+    Role.PROCESS_DIRECTOR: Organisation.Kind.ZVH,
+    Role.CHAIN_DIRECTOR: Organisation.Kind.RIEC,
+    Role.POLICY_ANALYST: Organisation.Kind.MUNICIPALITY,
+    Role.PRIVACY_OFFICER: Organisation.Kind.VEILIG_THUIS,
+    Role.ADMINISTRATOR: Organisation.Kind.VEILIG_THUIS,
+}
+
+
+class World:
+    """A region with its organisations, lazily creating one user per role on demand."""
+
+    def __init__(self, code: str):
+        self.region = RegionFactory(name=f"Regio {code}", code=code)
+        self.municipality = MunicipalityFactory(region=self.region, name=f"Gemeente A-{code}")
+        self.other_municipality = MunicipalityFactory(region=self.region, name=f"Gemeente B-{code}")
+        self.orgs = {
+            Organisation.Kind.MUNICIPALITY: self.municipality,
+            **{
+                kind: OrganisationFactory(
+                    region=self.region, kind=kind, name=f"{kind.label} {code}"
+                )
+                for kind in set(ROLE_ORGANISATION_KIND.values()) - {Organisation.Kind.MUNICIPALITY}
+            },
+        }
+        self._users: dict[tuple[Role, int], User] = {}
+
+    def user(self, role: Role, organisation: Organisation | None = None) -> User:
+        org = organisation or self.orgs[ROLE_ORGANISATION_KIND[role]]
+        key = (role, org.pk)
+        if key not in self._users:
+            self._users[key] = UserFactory(
+                username=f"{role.value}-{org.pk}", role=role, organisation=org
+            )
+        return self._users[key]
+
+
+@pytest.fixture
+def world(db) -> World:
+    return World("zl")
+
+
+@pytest.fixture
+def other_world(db) -> World:
+    return World("xx")
+
+
+def verified_client(user: User, client: Client | None = None) -> Client:
+    """A client logged in with both factors, as after a real login."""
+    client = client or Client()
+    device = (
+        TOTPDeviceFactory(user=user)
+        if not user.totpdevice_set.exists()
+        else user.totpdevice_set.first()
+    )
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_LOGIN_AT] = timezone.now().isoformat()
+    session.save()
+    return client
+
+
+@pytest.fixture
+def login():
+    return verified_client
