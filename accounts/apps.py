@@ -19,5 +19,7 @@ def _sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
 
     from .rolesync import sync_roles
 
-    if sender.label == list(apps.get_app_configs())[-1].label:
+    # post_migrate is sent only for apps with a models module, in INSTALLED_APPS order.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender.label == with_models[-1].label:
         sync_roles(using=using)

@@ -198,3 +198,26 @@ class AuditLogEntry(AbstractLogEntry):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit entries are append-only.")
+
+
+class Notification(models.Model):
+    """An in-app notice for one user (e.g. an acute signal). ``key`` makes sending idempotent."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=100)
+    message = models.CharField(_("bericht"), max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("melding")
+        verbose_name_plural = _("meldingen")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.message

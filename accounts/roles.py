@@ -39,15 +39,29 @@ _USER_ADMIN = frozenset(
         "accounts.manage_api_tokens",
         "knox.view_authtoken",
         "knox.delete_authtoken",
+        # Reference lists (the indicator checklist), not case content.
+        "signals.view_indicator",
+        "signals.add_indicator",
+        "signals.change_indicator",
     }
 )
 
+# Logging signals: who may take in a signal at all (which ones they see is signals.selectors).
+_SIGNAL_INTAKE = frozenset({"signals.add_signal", "signals.view_signal", "signals.change_signal"})
+_SIGNAL_PARTNER = _SIGNAL_INTAKE | {"signals.add_note", "signals.view_person"}
+_SIGNAL_REGISTER = _SIGNAL_PARTNER | {
+    "signals.view_register",
+    "signals.register_signal",
+    "signals.record_acute_consultation",
+    "signals.view_person_matches",
+}
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.MUNICIPAL_OFFICER: frozenset(),
-    Role.VT_STAFF: frozenset(),
-    Role.VT_OFFICER: frozenset(),
-    Role.AVIM: frozenset(),
-    Role.CARE_COORDINATOR: frozenset(),
+    Role.MUNICIPAL_OFFICER: _SIGNAL_INTAKE,
+    Role.VT_STAFF: _SIGNAL_REGISTER,
+    Role.VT_OFFICER: _SIGNAL_REGISTER,
+    Role.AVIM: _SIGNAL_PARTNER | {"signals.record_acute_consultation"},
+    Role.CARE_COORDINATOR: _SIGNAL_PARTNER,
     Role.PROCESS_DIRECTOR: frozenset(),
     Role.CHAIN_DIRECTOR: frozenset(),
     Role.POLICY_ANALYST: frozenset(),

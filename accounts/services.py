@@ -115,3 +115,26 @@ def api_token_issue(*, user: User) -> tuple[AuthToken, str]:
 def api_tokens_revoke(*, user: User) -> int:
     deleted, _ = AuthToken.objects.filter(user=user).delete()
     return deleted
+
+
+# --- notifications -----------------------------------------------------------------------
+
+
+def notification_send(*, recipients: list[User], key: str, message: str, url: str = "") -> int:
+    """One notice per recipient and key; sending the same key again adds nothing."""
+    from .models import Notification
+
+    created = Notification.objects.bulk_create(
+        [Notification(recipient=u, key=key, message=message[:300], url=url) for u in recipients],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: User) -> int:
+    from .models import Notification
+
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_countries",
     # ours, in the order of the route (DESIGN.md: dependencies point right to left)
     "accounts",
     "signals",
@@ -213,6 +214,7 @@ elif IS_TEST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="meldroute@localhost")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Language, time ------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
