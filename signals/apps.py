@@ -30,3 +30,4 @@ class SignalsConfig(AppConfig):
         audit_register(m.AcuteConsultation, personal_fields=["decision", "follow_up"])
         audit_register(m.PersonLink)
         audit_register(m.Indicator)
+        audit_register(m.ClassificationRecord, personal_fields=["reason"])

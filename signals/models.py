@@ -480,6 +480,52 @@ class PersonLink(models.Model):
         return f"{self.person_id} = {self.same_as_id}"
 
 
+class ClassificationRecord(models.Model):
+    """Every classification ever given to a signal: appended, never overwritten.
+
+    ``Signal.preliminary_classification``/``final_classification`` hold the latest value for
+    lists and filters; this history says who set what, when, why, and what it replaced.
+    """
+
+    class Kind(models.TextChoices):
+        PRELIMINARY = "preliminary", _("Voorlopig")
+        FINAL = "final", _("Definitief")
+
+    signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="classifications")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    value = models.CharField(max_length=10, choices=Classification.choices)
+    previous_value = models.CharField(max_length=10, choices=Classification.choices, blank=True)
+    reason = models.CharField(_("toelichting"), max_length=500, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("classificatie")
+        verbose_name_plural = _("classificaties")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value__in=Classification.values),
+                name="classification_value_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["preliminary", "final"]),
+                name="classification_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_value_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Classification records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Classification records are append-only.")
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", _("Aangemaakt")
     CHANGED = "changed", _("Gewijzigd")
@@ -489,6 +535,7 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Verrijking toegevoegd")
     ATTACHMENT = "attachment", _("Bijlage toegevoegd")
     PERSON_LINKED = "person_linked", _("Persoon gekoppeld")
+    CLASSIFIED = "classified", _("Geclassificeerd")
     ROUTE = "route", _("Route")
 
 

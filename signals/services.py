@@ -28,6 +28,7 @@ from .models import (
     AcuteConsultation,
     Attachment,
     Classification,
+    ClassificationRecord,
     EventKind,
     Indicator,
     Note,
@@ -201,6 +202,52 @@ def signal_transition(
         from_status=current,
         to_status=to,
         visible_to_sender=visible_to_sender,
+    )
+    return signal
+
+
+def classification_set(
+    *, signal: Signal, kind: str, value: str, actor: User, reason: str = ""
+) -> Signal:
+    """Give a locked signal a preliminary or final classification, appending to its history.
+
+    Only a VT officer confirms a final classification (DOMAIN.md, Bijlage 5). For use by the
+    services of this and later steps, which hold the row lock.
+    """
+    if value not in Classification.values:
+        field_name = f"{kind}_classification"
+        raise ValidationError({field_name: [_("Kies een classificatie.")]})
+    if kind == ClassificationRecord.Kind.FINAL:
+        if actor.role != Role.VT_OFFICER:
+            raise PermissionDenied(
+                _(
+                    "Alleen de aandachtsfunctionaris van Veilig Thuis stelt de definitieve classificatie vast."
+                )
+            )
+        previous = signal.final_classification
+        signal.final_classification = value
+    elif kind == ClassificationRecord.Kind.PRELIMINARY:
+        _require(actor, "signals.register_signal")
+        previous = signal.preliminary_classification
+        signal.preliminary_classification = value
+    else:
+        raise ValueError(f"Unknown classification kind {kind!r}")
+    ClassificationRecord.objects.create(
+        signal=signal,
+        kind=kind,
+        value=value,
+        previous_value=previous,
+        reason=reason[:500],
+        actor=actor,
+    )
+    signal.version += 1
+    signal.save()
+    event_append(
+        signal=signal,
+        kind=EventKind.CLASSIFIED,
+        summary=_("%(kind)s classificatie: %(value)s")
+        % {"kind": ClassificationRecord.Kind(kind).label, "value": Classification(value).label},
+        actor=actor,
     )
     return signal
 
@@ -450,7 +497,13 @@ def signal_register(
             {"preliminary_classification": [_("Kies een voorlopige classificatie.")]}
         )
     signal = _locked(signal, version)
-    signal.preliminary_classification = preliminary_classification
+    check_transition(signal.status, Status.REGISTERED)
+    classification_set(
+        signal=signal,
+        kind=ClassificationRecord.Kind.PRELIMINARY,
+        value=preliminary_classification,
+        actor=actor,
+    )
     signal_transition(
         signal=signal,
         to=Status.REGISTERED,
