@@ -1,5 +1,7 @@
 """Say in one line what is missing when PostgreSQL or Redis cannot be reached."""
 
+import warnings
+
 import redis
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -22,9 +24,14 @@ class Command(BaseCommand):
                 f"Tests need PostgreSQL, but DATABASE_URL points to {connection.vendor}."
             )
         try:
+            warnings.filterwarnings(
+                "ignore", category=RuntimeWarning, module="django.db.backends.postgresql"
+            )
             # The maintenance database: the test run creates its own database next to it.
             with connection._nodb_cursor() as cursor:
                 cursor.execute("SELECT 1")
+                if connection.vendor == "postgresql":
+                    self._ensure_database(cursor, db["NAME"])
         except OperationalError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
             raise CommandError(
@@ -39,3 +46,9 @@ class Command(BaseCommand):
                     f"Redis at {settings.REDIS_URL} is not reachable ({exc}); {HINT}."
                 ) from None
         self.stdout.write("database and Redis reachable")
+
+    def _ensure_database(self, cursor, name: str) -> None:
+        """Create the (empty) database the URL names, so migration checks can connect to it."""
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name.replace(chr(34), "")}"')  # noqa: S608 - name from settings
