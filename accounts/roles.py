@@ -56,12 +56,16 @@ _SIGNAL_REGISTER = _SIGNAL_PARTNER | {
     "signals.view_person_matches",
 }
 
+# The screening table: VT prepares and concludes; AVIM and the care coordinator contribute.
+_TABLE_PARTNER = frozenset({"screening.view_meeting", "screening.contribute_to_meeting"})
+_TABLE_CHAIR = _TABLE_PARTNER | {"screening.manage_agenda", "screening.conclude_meeting"}
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.MUNICIPAL_OFFICER: _SIGNAL_INTAKE,
-    Role.VT_STAFF: _SIGNAL_REGISTER,
-    Role.VT_OFFICER: _SIGNAL_REGISTER,
-    Role.AVIM: _SIGNAL_PARTNER | {"signals.record_acute_consultation"},
-    Role.CARE_COORDINATOR: _SIGNAL_PARTNER,
+    Role.VT_STAFF: _SIGNAL_REGISTER | _TABLE_CHAIR,
+    Role.VT_OFFICER: _SIGNAL_REGISTER | _TABLE_CHAIR,
+    Role.AVIM: _SIGNAL_PARTNER | {"signals.record_acute_consultation"} | _TABLE_PARTNER,
+    Role.CARE_COORDINATOR: _SIGNAL_PARTNER | _TABLE_PARTNER,
     Role.PROCESS_DIRECTOR: frozenset(),
     Role.CHAIN_DIRECTOR: frozenset(),
     Role.POLICY_ANALYST: frozenset(),

@@ -205,6 +205,20 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
 
+# --- Screening table -----------------------------------------------------------------------
+# The weekly meeting: weekday (0 = Monday) and local time; the agenda closes this many hours before.
+SCREENING_MEETING_WEEKDAY = env.int("SCREENING_MEETING_WEEKDAY", default=1)
+SCREENING_MEETING_TIME = env.str("SCREENING_MEETING_TIME", default="10:00")
+SCREENING_AGENDA_CUTOFF_HOURS = env.int("SCREENING_AGENDA_CUTOFF_HOURS", default=24)
+# The agenda PDF shows person names only when the region has decided it may.
+SCREENING_AGENDA_FULL_NAMES = env.bool("SCREENING_AGENDA_FULL_NAMES", default=False)
+CELERY_BEAT_SCHEDULE = {
+    "plan-weekly-screening-meetings": {
+        "task": "screening.tasks.plan_weekly_meetings",
+        "schedule": timedelta(hours=1),
+    },
+}
+
 # --- E-mail --------------------------------------------------------------------------------
 if IS_PRODUCTION:
     EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
@@ -313,5 +327,7 @@ LOGGING = {
     "loggers": {
         "meldroute.security": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -26,7 +26,7 @@ ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.DRAFT: frozenset({Status.SUBMITTED, Status.HANDLED_INTERNALLY}),
     Status.SUBMITTED: frozenset({Status.REGISTERED, Status.ACUTE}),
     Status.REGISTERED: frozenset({Status.SCHEDULED, Status.ACUTE, Status.SCREENED, Status.CLOSED}),
-    Status.SCHEDULED: frozenset({Status.ACUTE, Status.SCREENED, Status.REGISTERED}),
+    Status.SCHEDULED: frozenset({Status.ACUTE, Status.SCREENED, Status.CLOSED, Status.REGISTERED}),
     Status.ACUTE: frozenset({Status.SCREENED, Status.ROUTED, Status.CLOSED}),
     Status.SCREENED: frozenset({Status.ROUTED, Status.CLOSED, Status.SCHEDULED}),
     Status.ROUTED: frozenset({Status.CLOSED}),

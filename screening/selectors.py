@@ -1,0 +1,115 @@
+"""Read queries of the screening table, limited to what the user may see.
+
+VT staff and officers, AVIM and the care coordinator see the meetings of their region;
+a guest organisation sees only the items it was invited to; municipal officers and the
+other roles see no meetings (they see the outcome on their own signals' timelines).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+
+from .models import AgendaItem, Meeting, PartnerInput, RouteDecision
+from .workflow import ItemOutcome, ItemState, MeetingStatus
+
+TABLE_ROLES = frozenset({Role.VT_STAFF, Role.VT_OFFICER, Role.AVIM, Role.CARE_COORDINATOR})
+# Items carried over more often than this are highlighted in the overview.
+CARRY_OVER_ALERT = 2
+
+
+def meeting_list(*, user: User) -> QuerySet[Meeting]:
+    if user.role not in TABLE_ROLES:
+        return Meeting.objects.none()
+    return (
+        Meeting.objects.filter(region_id=user.organisation.region_id)
+        .annotate(
+            item_count=Count("items", filter=Q(items__state=ItemState.ACCEPTED), distinct=True),
+            decided_count=Count(
+                "items", filter=Q(items__outcome=ItemOutcome.DECIDED), distinct=True
+            ),
+            carried_count=Count(
+                "items", filter=Q(items__outcome=ItemOutcome.CARRIED_OVER), distinct=True
+            ),
+            long_carried_count=Count(
+                "items", filter=Q(items__times_carried_over__gt=CARRY_OVER_ALERT), distinct=True
+            ),
+        )
+        .order_by("-scheduled_for")
+    )
+
+
+def meeting_upcoming(*, user: User) -> Meeting | None:
+    return (
+        meeting_list(user=user)
+        .filter(
+            status__in=[
+                MeetingStatus.PLANNED,
+                MeetingStatus.AGENDA_CLOSED,
+                MeetingStatus.IN_SESSION,
+            ]
+        )
+        .filter(scheduled_for__gte=timezone.now() - timedelta(hours=12))
+        .order_by("scheduled_for")
+        .first()
+    )
+
+
+def meeting_get(*, user: User, public_id) -> Meeting:
+    meeting = meeting_list(user=user).filter(public_id=public_id).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def meeting_items(*, user: User, meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The agenda with everything meeting mode shows, in a constant number of queries."""
+    items = meeting.items.all()
+    if user.role not in TABLE_ROLES:
+        items = items.filter(guest_organisation_id=user.organisation_id)
+    return (
+        items.select_related(
+            "signal",
+            "signal__municipality",
+            "presenter",
+            "guest_organisation",
+            "follow_up_owner",
+        )
+        .prefetch_related(
+            "signal__exploitation_forms",
+            Prefetch(
+                "inputs", queryset=PartnerInput.objects.select_related("organisation", "author")
+            ),
+            "decisions",
+        )
+        .order_by("position", "pk")
+    )
+
+
+def item_get(*, user: User, meeting: Meeting, public_id) -> AgendaItem:
+    item = meeting_items(user=user, meeting=meeting).filter(public_id=public_id).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def decisions_to_route(*, user: User) -> QuerySet[RouteDecision]:
+    """Route decisions of concluded meetings not yet taken over by a case or referral."""
+    if user.role not in (Role.VT_STAFF, Role.VT_OFFICER):
+        return RouteDecision.objects.none()
+    return (
+        RouteDecision.objects.filter(
+            item__meeting__region_id=user.organisation.region_id,
+            item__meeting__status=MeetingStatus.CONCLUDED,
+            handed_off_at__isnull=True,
+        )
+        .exclude(route="none")
+        .select_related("item__signal", "item__meeting", "item__follow_up_owner")
+        .order_by("item__meeting__scheduled_for", "item__position")
+    )
