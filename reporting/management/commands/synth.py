@@ -1,0 +1,27 @@
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from reporting.synth import generate
+
+
+class Command(BaseCommand):
+    help = "Fill the database with reproducible synthetic data (regions, signals, persons, meetings). Never in production."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--regions", type=int, default=1)
+        parser.add_argument("--signals", type=int, default=1000)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, regions, signals, seed, **options):
+        if settings.IS_PRODUCTION:
+            raise CommandError("synth refuses to run with DJANGO_ENV=production.")
+        if regions < 1 or signals < 0:
+            raise CommandError("--regions must be at least 1 and --signals at least 0.")
+        started = time.monotonic()
+        result = generate(regions=regions, signals=signals, seed=seed, stdout=self.stdout)
+        self.stdout.write(
+            f"{result.regions} regions, {result.signals} signals, {result.persons} persons, "
+            f"{result.meetings} meetings, {result.items} agenda items in {time.monotonic() - started:.1f} s"
+        )

@@ -1,0 +1,50 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from screening.models import AgendaItem, Meeting
+from signals.models import Person, Signal, SignalEvent, SignalPerson
+from signals.workflow import IN_REGISTER, Status
+
+
+def test_it_fills_regions_with_consistent_signals(db):
+    call_command("synth", regions=2, signals=120, seed=7)
+    assert Signal.objects.count() == 120
+    assert Signal.objects.values("region").distinct().count() == 2
+    assert Person.objects.count() >= 120
+    # Every signal's timeline ends in its status; references are unique per region.
+    for signal in Signal.objects.all()[:40]:
+        assert signal.events.order_by("-pk").first().to_status == signal.status
+    assert Signal.objects.values("region", "reference").distinct().count() == 120
+    assert SignalPerson.objects.count() >= 120
+    assert Meeting.objects.exists()
+    assert not AgendaItem.objects.exclude(signal__status__in=IN_REGISTER).exists()
+    assert SignalEvent.objects.filter(to_status=Status.DRAFT).count() == 120
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _snapshot() -> list:
+    return list(
+        Signal.objects.order_by("reference").values_list(
+            "reference", "status", "search_text", "received_at"
+        )
+    )
+
+
+def test_it_is_reproducible_with_the_same_seed(db):
+    with pytest.raises(_Rollback), transaction.atomic():
+        call_command("synth", regions=1, signals=30, seed=3)
+        first = _snapshot()
+        raise _Rollback
+    call_command("synth", regions=1, signals=30, seed=3)
+    assert _snapshot() == first
+    assert len(first) == 30
+
+
+def test_it_refuses_to_run_in_production(db, settings):
+    settings.IS_PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("synth", regions=1, signals=1)
