@@ -33,6 +33,12 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Start"), "accounts:home"),
     NavItem(
+        _("Screeningstafel"),
+        "screening:overview",
+        "screening.view_meeting",
+        _("Het wekelijkse screeningsoverleg: agenda, inbreng, classificatie en besluit."),
+    ),
+    NavItem(
         _("Auditlog"),
         "accounts:audit_log",
         "accounts.view_auditlogentry",

@@ -1,0 +1,115 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from referrals.routes import Route
+from signals.models import Classification, ClassificationRecord
+
+ADVICE_CHECKLIST = [
+    ("conversation", _("Gesprek met betrokkene")),
+    ("information", _("Informatie opvragen bij een partner")),
+    ("police_report", _("Melding of aangifte bij de politie bespreken")),
+    ("shelter", _("Opvang regelen")),
+    ("administrative_check", _("Bestuurlijke controle")),
+    ("care", _("Zorg inzetten")),
+    ("feedback", _("Terugkoppeling aan de melder")),
+]
+
+
+class _RegionForm(forms.Form):
+    """A form whose organisation choices are limited to the meeting's region."""
+
+    def __init__(self, *args, region_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = Organisation.objects.filter(region_id=region_id, is_active=True).order_by(
+            "name"
+        )
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = organisations
+
+
+class ItemAddForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Kenmerk van het signaal"), max_length=20, help_text=_("Bijvoorbeeld ZL-2026-00042")
+    )
+
+
+class ItemConfigureForm(_RegionForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    presenter = forms.ModelChoiceField(label=_("Inbrenger"), queryset=Organisation.objects.none())
+    guest_organisation = forms.ModelChoiceField(
+        label=_("Gast voor dit punt"), queryset=Organisation.objects.none(), required=False
+    )
+
+
+class AttendanceForm(_RegionForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie"), queryset=Organisation.objects.none()
+    )
+    present = forms.BooleanField(label=_("Aanwezig"), required=False, initial=True)
+
+
+class InputForm(forms.Form):
+    text = forms.CharField(
+        label=_("Wat weet uw organisatie?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10_000,
+    )
+
+
+class ClassifyForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Soort"), choices=ClassificationRecord.Kind.choices)
+    value = forms.ChoiceField(label=_("Classificatie"), choices=Classification.choices)
+    reason = forms.CharField(label=_("Toelichting"), required=False, max_length=500)
+
+
+class DecideForm(_RegionForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    weighing = forms.CharField(
+        label=_("Weging"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=10_000,
+    )
+    advice = forms.CharField(
+        label=_("Advies"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=10_000,
+    )
+    advice_checklist = forms.MultipleChoiceField(
+        label=_("Adviespunten"),
+        choices=ADVICE_CHECKLIST,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    routes = forms.MultipleChoiceField(
+        label=_("Route(s)"),
+        choices=Route.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    follow_up_owner = forms.ModelChoiceField(
+        label=_("Wie pakt het vervolg op"), queryset=Organisation.objects.none(), required=False
+    )
+    follow_up_due = forms.DateField(
+        label=_("Vervolg uiterlijk"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Toelichting bij de route"), required=False, max_length=5000)
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label=_("Correctie of aanvulling"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10_000,
+    )

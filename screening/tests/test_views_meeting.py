@@ -1,0 +1,160 @@
+"""The screening table in the browser: agenda preparation, meeting mode, documents."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditLogEntry, Organisation
+from accounts.roles import Role
+from screening import services
+from screening.models import AgendaItem, Meeting
+from signals import services as signal_services
+from signals.tests.factories import make_signal
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def registered_signal(world, **overrides):
+    officer = world.user(Role.MUNICIPAL_OFFICER)
+    vt = world.user(Role.VT_STAFF)
+    signal = make_signal(officer, **overrides)
+    signal = signal_services.signal_submit(signal=signal, actor=officer, version=signal.version)
+    return signal_services.signal_register(
+        signal=signal, actor=vt, version=signal.version, preliminary_classification="potential"
+    )
+
+
+@pytest.fixture
+def meeting(world):
+    when = timezone.now() + timedelta(days=3)
+    meeting = Meeting.objects.create(
+        region=world.region, scheduled_for=when, agenda_closes_at=when - timedelta(hours=24)
+    )
+    vt = world.user(Role.VT_STAFF)
+    for _ in range(2):
+        services.agenda_item_add(meeting=meeting, signal=registered_signal(world), actor=vt)
+    return meeting
+
+
+def test_it_shows_the_overview_to_the_table_and_not_to_a_municipality(world, meeting, login):
+    assert login(world.user(Role.VT_STAFF)).get(reverse("screening:overview")).status_code == 200
+    assert login(world.user(Role.AVIM)).get(reverse("screening:overview")).status_code == 200
+    assert (
+        login(world.user(Role.MUNICIPAL_OFFICER)).get(reverse("screening:overview")).status_code
+        == 403
+    )
+
+
+def test_it_answers_404_for_a_meeting_of_another_region(world, other_world, meeting, login):
+    client = login(other_world.user(Role.VT_STAFF))
+    assert client.get(reverse("screening:detail", args=[meeting.public_id])).status_code == 404
+    item = meeting.items.first()
+    url = reverse("screening:item_move", args=[meeting.public_id, item.public_id])
+    assert client.post(url, {"direction": "down"}).status_code == 404
+
+
+def test_it_logs_who_opened_the_meeting(world, meeting, login):
+    before = AuditLogEntry.objects.filter(action=AuditLogEntry.Action.ACCESS).count()
+    response = login(world.user(Role.VT_STAFF)).get(
+        reverse("screening:detail", args=[meeting.public_id])
+    )
+    assert response.status_code == 200
+    assert AuditLogEntry.objects.filter(action=AuditLogEntry.Action.ACCESS).count() == before + 1
+
+
+def test_it_reorders_the_agenda_with_htmx(world, meeting, login):
+    first, second = meeting.items.order_by("position")
+    client = login(world.user(Role.VT_STAFF))
+    url = reverse("screening:item_move", args=[meeting.public_id, second.public_id])
+    response = client.post(url, {"direction": "up"}, **HTMX)
+    assert response.status_code == 200
+    assert 'id="agenda"' in response.content.decode()
+    assert list(meeting.items.order_by("position").values_list("pk", flat=True)) == [
+        second.pk,
+        first.pk,
+    ]
+
+
+def test_it_runs_the_meeting_from_input_to_minutes(
+    world, meeting, login, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    vt, officer, avim = (
+        world.user(Role.VT_STAFF),
+        world.user(Role.VT_OFFICER),
+        world.user(Role.AVIM),
+    )
+    item = meeting.items.order_by("position").first()
+    vt_client = login(vt)
+    assert vt_client.post(reverse("screening:start", args=[meeting.public_id])).status_code == 302
+
+    response = login(avim).post(
+        reverse("screening:item_input", args=[meeting.public_id, item.public_id]),
+        {"text": "Bekend bij AVIM"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert "Bekend bij AVIM" in response.content.decode()
+
+    officer_client = login(officer)
+    url = reverse("screening:item_classify", args=[meeting.public_id, item.public_id])
+    assert (
+        officer_client.post(url, {"kind": "final", "value": "suspected"}, **HTMX).status_code == 200
+    )
+    item.refresh_from_db()
+    zvh = world.orgs[Organisation.Kind.ZVH]
+    response = officer_client.post(
+        reverse("screening:item_decide", args=[meeting.public_id, item.public_id]),
+        {"version": item.version, "routes": ["care_coordinator"], "follow_up_owner": zvh.pk},
+        **HTMX,
+    )
+    assert response.status_code == 200, response.content.decode()[:500]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            vt_client.post(reverse("screening:conclude", args=[meeting.public_id])).status_code
+            == 302
+        )
+    meeting.refresh_from_db()
+    assert meeting.status == "concluded"
+    pdf = vt_client.get(reverse("screening:minutes_pdf", args=[meeting.public_id]))
+    assert pdf.status_code == 200
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    # The undecided item waits on the next meeting's agenda.
+    assert AgendaItem.objects.exclude(meeting=meeting).filter(times_carried_over=1).count() == 1
+
+
+def test_it_refuses_a_final_classification_by_vt_staff(world, meeting, login):
+    vt = world.user(Role.VT_STAFF)
+    services.meeting_start(meeting=meeting, actor=vt)
+    item = meeting.items.first()
+    url = reverse("screening:item_classify", args=[meeting.public_id, item.public_id])
+    assert login(vt).post(url, {"kind": "final", "value": "actual"}, **HTMX).status_code == 403
+    item.signal.refresh_from_db()
+    assert item.signal.final_classification == ""
+
+
+def test_it_shows_decision_errors_in_dutch_and_saves_nothing(world, meeting, login):
+    vt = world.user(Role.VT_STAFF)
+    services.meeting_start(meeting=meeting, actor=vt)
+    item = meeting.items.first()
+    response = login(vt).post(
+        reverse("screening:item_decide", args=[meeting.public_id, item.public_id]),
+        {"version": item.version, "routes": []},
+        **HTMX,
+    )
+    assert response.status_code == 400
+    assert "Kies minstens één route" in response.content.decode()
+    item.refresh_from_db()
+    assert item.outcome == "pending"
+
+
+def test_it_gives_the_agenda_as_pdf(world, meeting, login):
+    response = login(world.user(Role.AVIM)).get(
+        reverse("screening:agenda_pdf", args=[meeting.public_id])
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response.content.startswith(b"%PDF")
