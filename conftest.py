@@ -35,6 +35,26 @@ def pytest_configure(config):
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_with_cascade():
+    """Let the flush after a transactional test truncate with CASCADE.
+
+    django-auditlog's own migrations create its default ``auditlog_logentry`` table even
+    though the project swaps in ``accounts.AuditLogEntry``; that unused, always empty table
+    references users and content types, so a plain TRUNCATE of those tables is refused.
+    """
+    from django.core.management.commands import flush
+
+    original = flush.sql_flush
+
+    def sql_flush(*args, **kwargs):
+        return original(*args, **{**kwargs, "allow_cascade": True})
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flush, "sql_flush", sql_flush)
+        yield
+
+
 ROLE_ORGANISATION_KIND = {
     Role.MUNICIPAL_OFFICER: Organisation.Kind.MUNICIPALITY,
     Role.VT_STAFF: Organisation.Kind.VEILIG_THUIS,

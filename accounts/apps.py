@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from . import audit_registry, signals  # noqa: F401  (registers models and receivers)
+        from . import audit_registry, schema, signals  # noqa: F401  (registers models, receivers, schema)
 
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts_sync_roles")
 

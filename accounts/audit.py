@@ -1,16 +1,18 @@
 """The audit trail: who changed or read which record, from which organisation and page.
 
 Changes are recorded by django-auditlog (models register themselves with ``audit_register``,
-personal fields masked). Reads are recorded with ``record_access`` from views and viewsets:
-one entry per request, whether it shows one record or a list. The request context (user,
-role, organisation, client address, path) comes from ``AuditContextMiddleware``; Celery
-tasks set it themselves with ``acting_as``.
+personal fields masked). Reads are recorded with ``record_access`` / ``record_list`` from
+views and viewsets: one entry per request, whether it shows one record or a list (the
+mixins in ``accounts.audit_views`` do this for class-based views and DRF viewsets). The
+request context (user, role, organisation, client address, path) comes from
+``AuditContextMiddleware``; Celery tasks and commands set it themselves with ``acting_as``.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+import ipaddress
+from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -18,11 +20,27 @@ from typing import TYPE_CHECKING, Any
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from .models import AuditLogEntry, User
 
 MASK = "***"
+
+# Query parameters that page or order a list without narrowing it: a list requested with only
+# these is a "list", with anything else a "search".
+PAGING_PARAMS = frozenset({"page", "page_size", "limit", "offset", "cursor", "ordering", "format"})
+
+# auditlog's action labels are English and it ships no Dutch translation.
+ACTION_LABELS = {
+    0: _("aangemaakt"),
+    1: _("gewijzigd"),
+    2: _("verwijderd"),
+    3: _("ingezien"),
+}
+
+# Models whose ``str()`` may contain personal data: the log names them by type and id only.
+_personal_repr_models: set[type[models.Model]] = set()
 
 
 @dataclass(frozen=True)
@@ -46,11 +64,40 @@ def mask_value(value: Any) -> str:
 
 
 def audit_register(
-    model: type[models.Model], *, personal_fields: Iterable[str] = (), **kwargs: Any
+    model: type[models.Model],
+    *,
+    personal_fields: Iterable[str] = (),
+    personal_repr: bool | None = None,
+    **kwargs: Any,
 ):
-    """Register a model for change logging, masking the fields that hold personal data."""
-    auditlog.register(model, mask_fields=list(personal_fields), serialize_data=False, **kwargs)
+    """Register a model for change logging, masking the fields that hold personal data.
+
+    ``object_repr`` (auditlog stores ``str(instance)`` with every entry) would be a second,
+    unmasked copy of those fields when ``__str__`` uses them (a place's name or address, a
+    user's full name). So a model with personal fields is named in the log by type and id
+    only, unless ``personal_repr=False`` says its ``__str__`` holds no personal data (e.g. a
+    reference number). A model attribute ``audit_personal_repr = True`` does the same.
+    """
+    personal_fields = list(personal_fields)
+    # auditlog also "diffs" reverse relations: a reverse one-to-one would store the related
+    # object's str() unmasked, the others only noise ("accounts.User.None"). Left out.
+    reverse_relations = [
+        f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete
+    ]
+    kwargs["exclude_fields"] = [*kwargs.get("exclude_fields", ()), *reverse_relations]
+    auditlog.register(model, mask_fields=personal_fields, serialize_data=False, **kwargs)
+    if personal_repr is None:
+        personal_repr = bool(personal_fields)
+    if personal_repr:
+        _personal_repr_models.add(model)
+    else:
+        _personal_repr_models.discard(model)
     return model
+
+
+def audited_models() -> list[type[models.Model]]:
+    """The models whose changes are logged (for the privacy officer's object type filter)."""
+    return auditlog.get_models()
 
 
 @contextlib.contextmanager
@@ -63,9 +110,14 @@ def request_context(ctx: RequestContext) -> Iterator[None]:
 
 
 def bind_user(user: User) -> None:
-    """Attach a user authenticated after the middleware ran (API tokens) to this request."""
-    ctx = _context.get() or RequestContext(user=None)
-    _context.set(replace(ctx, user=user))
+    """Attach a user authenticated after the middleware ran (API tokens) to this request.
+
+    Only inside a request context: setting the variable outside one would never be reset and
+    would attribute every later entry of this thread to this user.
+    """
+    ctx = _context.get()
+    if ctx is not None:
+        _context.set(replace(ctx, user=user))
 
 
 @contextlib.contextmanager
@@ -79,7 +131,24 @@ def current_context() -> RequestContext | None:
     return _context.get()
 
 
+def _valid_ip(value: str | None) -> str | None:
+    # The column is an inet: a malformed address must not make the logged change itself fail.
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def is_personal_repr(model: type[models.Model] | None) -> bool:
+    return model is not None and (
+        model in _personal_repr_models or bool(getattr(model, "audit_personal_repr", False))
+    )
+
+
 def fill_request_context(entry: AuditLogEntry) -> None:
+    """Complete a new entry with the actor, role, organisation, address and page (on save)."""
     ctx = _context.get()
     if ctx is not None:
         if entry.actor_id is None and ctx.user is not None and ctx.user.is_authenticated:
@@ -88,6 +157,7 @@ def fill_request_context(entry: AuditLogEntry) -> None:
         entry.request_method = entry.request_method or ctx.method
         if entry.remote_addr is None:
             entry.remote_addr = ctx.remote_addr
+    entry.remote_addr = _valid_ip(entry.remote_addr)
     if entry.action == entry.Action.ACCESS and not entry.access_kind:
         # A read sent through auditlog's ``accessed`` signal (LogAccessMixin) is a detail view.
         entry.access_kind = entry.AccessKind.READ
@@ -95,11 +165,33 @@ def fill_request_context(entry: AuditLogEntry) -> None:
     if actor is not None:
         entry.actor_role = actor.role
         entry.actor_organisation_id = actor.organisation_id
-        entry.actor_email = None  # the user id identifies the actor; no extra copy of contact data
-    # Records of people are named by type and id only: the log holds no content.
+    # The user id identifies the actor; no extra copy of contact data (auditlog copies it).
+    entry.actor_email = None
+    # Records of people are named by type and id only: the log holds no content. A list
+    # entry has no id and keeps its plural type name.
     model = entry.content_type.model_class() if entry.content_type_id else None
-    if model is not None and getattr(model, "audit_personal_repr", False):
+    if entry.object_pk and is_personal_repr(model):
         entry.object_repr = f"{model._meta.verbose_name} {entry.object_pk}"
+
+
+def public_id_of(obj: Any) -> str:
+    """The id a record is known by outside the database (URLs, API): ``public_id`` or pk."""
+    return str(getattr(obj, "public_id", None) or obj.pk)
+
+
+def search_params(
+    query: Mapping[str, Any] | None, ignore: Iterable[str] = PAGING_PARAMS
+) -> list[str]:
+    """Names of the query parameters that narrow a list (non-empty, not paging or ordering).
+
+    Only names: a search value can itself be personal data (a name typed into a search box).
+    """
+    if not query:
+        return []
+    skip = set(ignore)
+    names = getattr(query, "lists", None)
+    items = names() if names else ((k, [v]) for k, v in query.items())
+    return sorted(k for k, values in items if k not in skip and any(str(v).strip() for v in values))
 
 
 def record_access(
@@ -107,13 +199,15 @@ def record_access(
     kind: str,
     instance: models.Model | None = None,
     model: type[models.Model] | None = None,
-    object_ids: Iterable[Any] = (),
+    object_ids: Iterable[Any] | None = None,
+    actor: User | None = None,
     extra: dict[str, Any] | None = None,
 ) -> AuditLogEntry:
     """Log one read of personal data: a record (``instance``) or a list/search/export of ``model``.
 
     Lists log the public ids they showed, so the privacy officer can answer "who saw this
-    person's record" for lists and exports too.
+    person's record" for lists and exports too; a single record logs its public id as well.
+    ``actor`` defaults to the user of the request context.
     """
     from .models import AuditLogEntry
 
@@ -121,14 +215,15 @@ def record_access(
         raise ValueError("record_access needs an instance or a model")
     target = instance.__class__ if instance is not None else model
     data: dict[str, Any] = dict(extra or {})
-    ids = [str(i) for i in object_ids]
-    if ids:
+    if object_ids is None and instance is not None:
+        object_ids = [public_id_of(instance)]
+    if object_ids is not None:
+        ids = [str(i) for i in object_ids]
         data["object_ids"] = ids
         data["count"] = len(ids)
-    pk = str(instance.pk) if instance is not None else ""
-    return AuditLogEntry.objects.create(
+    entry = AuditLogEntry(
         content_type=ContentType.objects.get_for_model(target),
-        object_pk=pk,
+        object_pk=str(instance.pk) if instance is not None else "",
         object_id=instance.pk if instance is not None and isinstance(instance.pk, int) else None,
         object_repr=str(instance)
         if instance is not None
@@ -136,4 +231,36 @@ def record_access(
         action=AuditLogEntry.Action.ACCESS,
         access_kind=kind,
         additional_data=data or None,
+    )
+    if actor is not None and actor.is_authenticated:
+        entry.actor = actor
+    entry.save(force_insert=True)
+    return entry
+
+
+def record_list(
+    *,
+    model: type[models.Model],
+    rows: Iterable[Any],
+    query: Mapping[str, Any] | None = None,
+    ignore: Iterable[str] = PAGING_PARAMS,
+    actor: User | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditLogEntry:
+    """Log one list of records as shown: kind "search" when ``query`` narrows it, else "list".
+
+    ``rows`` are the records on the page that was returned (their public ids are logged).
+    """
+    from .models import AuditLogEntry
+
+    searched = search_params(query, ignore)
+    data = dict(extra or {})
+    if searched:
+        data["query_params"] = searched
+    return record_access(
+        kind=AuditLogEntry.AccessKind.SEARCH if searched else AuditLogEntry.AccessKind.LIST,
+        model=model,
+        object_ids=[public_id_of(row) for row in rows],
+        actor=actor,
+        extra=data,
     )

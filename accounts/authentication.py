@@ -28,6 +28,12 @@ class VerifiedSessionAuthentication(SessionAuthentication):
             return None
         return result
 
+    def authenticate_header(self, request: Request) -> str:
+        # DRF answers a refused request with the header of the *first* authentication class;
+        # SessionAuthentication has none, which turns every "not logged in" into 403. Name
+        # the token scheme instead, so missing, revoked or inactive credentials answer 401.
+        return AuditedTokenAuthentication().authenticate_header(request)
+
 
 class AuditedTokenAuthentication(TokenAuthentication):
     """Knox tokens (stored hashed); the user is bound to the audit context of the request."""

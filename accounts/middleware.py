@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -55,9 +57,23 @@ class SessionPolicyMiddleware:
             reason = self._end_reason(request)
             if reason:
                 logout(request)
-                messages.info(request, reason)
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                return self._to_login(request, reason)
         return self.get_response(request)
+
+    def _to_login(self, request: HttpRequest, reason: str) -> HttpResponse:
+        # This middleware runs before MessageMiddleware, and the redirect returned here never
+        # reaches it: keep the message in a storage of our own and write it to the response.
+        storage = getattr(request, "_messages", None)
+        own_storage = storage is None
+        if own_storage:
+            storage = request._messages = default_storage(request)
+        messages.info(request, reason)
+        response = redirect(
+            f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()}, safe='/')}"
+        )
+        if own_storage:
+            storage.update(response)
+        return response
 
     def _end_reason(self, request: HttpRequest) -> str | None:
         user = request.user

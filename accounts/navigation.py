@@ -33,6 +33,18 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Start"), "accounts:home"),
     NavItem(
+        _("Signalen"),
+        "signals:list",
+        "signals.view_signal",
+        _("Het register van de regio, of de signalen van uw organisatie en wat ermee gebeurde."),
+    ),
+    NavItem(
+        _("Nieuw signaal"),
+        "signals:create",
+        "signals.add_signal",
+        _("Een signaal vastleggen met betrokken personen, plaatsen en indicatoren."),
+    ),
+    NavItem(
         _("Screeningstafel"),
         "screening:overview",
         "screening.view_meeting",

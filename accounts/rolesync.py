@@ -36,7 +36,8 @@ def sync_roles(*, using: str = "default") -> dict[str, int]:
         if set(group.permissions.all()) != set(perms):
             group.permissions.set(perms)
         result[role.value] = len(perms)
-        # Users whose role is this one and who are not yet in the group (e.g. after a rename).
+        # Membership follows the role, also for users changed without post_save (bulk updates).
+        group.user_set.remove(*group.user_set.exclude(role=role))
         missing = User.objects.using(using).filter(role=role).exclude(groups=group)
         for user in missing:
             user.groups.add(group)

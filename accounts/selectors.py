@@ -13,7 +13,12 @@ def organisation_list(*, user: User) -> QuerySet[Organisation]:
 
 
 def audit_entry_list(*, user: User) -> QuerySet[AuditLogEntry]:
-    """Audit entries the privacy officer may read: those of its own region, and system work."""
+    """Audit entries the privacy officer may read: those of its own region, and system work.
+
+    An entry belongs to the region of the actor's organisation at the time. System work
+    (tasks without a user) has no organisation and is shown to every region's privacy
+    officer, so that someone reviews it; entries name records of people by type and id only.
+    """
     if not user.has_perm("accounts.view_auditlogentry"):
         raise PermissionDenied
     region_id = user.organisation.region_id

@@ -86,9 +86,11 @@ def totp_enrolment_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list[
 
 @transaction.atomic
 def backup_codes_regenerate(*, user: User) -> list[str]:
-    """Replace all backup codes with new single-use ones; shown once, stored hashed by nobody.
+    """Replace all backup codes with new single-use ones, shown to the user once.
 
-    django-otp's StaticToken keeps the codes; each is deleted when used.
+    django-otp's StaticToken keeps the codes as they are (not hashed), like the TOTP keys
+    next to them; each code is deleted when used. Database access is therefore as
+    sensitive as the second factor itself (docs/operations.md).
     """
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
@@ -105,6 +107,8 @@ def backup_codes_regenerate(*, user: User) -> list[str]:
 @transaction.atomic
 def api_token_issue(*, user: User) -> tuple[AuthToken, str]:
     """Issue an integration token; only its hash is stored, the key is shown once."""
+    # Read the user again (locked): a caller's stale instance must not outlive a deactivation.
+    user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
         raise ValueError("Cannot issue a token to an inactive user.")
     instance, key = AuthToken.objects.create(user=user)

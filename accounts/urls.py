@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, auth, home
+from .views import audit, auth, home, notifications
 
 app_name = "accounts"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("account/reservecodes/", auth.backup_codes_regenerate, name="backup_codes"),
     path("auditlog/", audit.audit_log, name="audit_log"),
     path("auditlog/export.csv", audit.audit_log_export, name="audit_log_export"),
+    path("meldingen/", notifications.notification_list, name="notifications"),
+    path("meldingen/gelezen/", notifications.notifications_read, name="notifications_read"),
 ]

@@ -30,6 +30,8 @@ IS_TEST = DJANGO_ENV == "test"
 if IS_PRODUCTION:
     # No defaults: a production process without these must not start.
     SECRET_KEY = env.str("SECRET_KEY")
+    # Rotation: the previous key goes here for as long as its sessions and tokens may live.
+    SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
     DATABASES = {"default": env.db_url("DATABASE_URL")}
     DEBUG = env.bool("DEBUG", default=False)
@@ -93,9 +95,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionPolicyMiddleware",
     "accounts.middleware.AuditContextMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.NoStoreMiddleware",

@@ -32,7 +32,7 @@ from django_otp import match_token
 
 from .. import services
 from ..forms import CodeStepForm, EnrolForm, PasswordStepForm
-from ..middleware import SESSION_LOGIN_AT
+from ..middleware import SESSION_LOGIN_AT, client_ip
 from ..models import User
 
 security_log = logging.getLogger("meldroute.security")
@@ -46,7 +46,8 @@ def lockout_response(
     request: HttpRequest, original_response=None, credentials=None
 ) -> HttpResponse:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    security_log.warning("login locked out ip=%s", request.META.get("REMOTE_ADDR"))
+    # The address axes locked (behind the proxy: the client, not the proxy itself).
+    security_log.warning("login locked out ip=%s", client_ip(request))
     return render(
         request,
         "accounts/locked_out.html",
@@ -77,6 +78,8 @@ def _credentials(user: User) -> dict[str, str]:
 
 def _finish_login(request: HttpRequest, user: User, device) -> HttpResponse:
     next_url = request.session.get(NEXT_KEY)
+    for key in (PENDING_KEY, PENDING_AT_KEY, NEXT_KEY):
+        request.session.pop(key, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
     request.session[SESSION_LOGIN_AT] = timezone.now().isoformat()
@@ -120,6 +123,8 @@ def login_password(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def login_verify(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
     user = _pending_user(request)
     if user is None:
         messages.info(request, _("Uw inlogpoging is verlopen. Begin opnieuw."))
@@ -142,6 +147,8 @@ def login_verify(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def login_enrol(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
     user = _pending_user(request)
     if user is None:
         messages.info(request, _("Uw inlogpoging is verlopen. Begin opnieuw."))

@@ -1,0 +1,92 @@
+"""The privacy officer's audit log page: its region only, paged, and itself logged."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditLogEntry
+from accounts.roles import Role
+from accounts.tests.audit_entries import read_by
+
+URL = reverse("accounts:audit_log")
+
+
+@pytest.fixture
+def officer(world):
+    return world.user(Role.PRIVACY_OFFICER)
+
+
+def shown(response) -> list[int]:
+    return [row.entry.pk for row in response.context["rows"]]
+
+
+def test_it_shows_entries_of_its_own_region_only(world, other_world, officer, login):
+    ours = read_by(world.user(Role.VT_STAFF), world.municipality)
+    theirs = read_by(other_world.user(Role.VT_STAFF), other_world.municipality)
+
+    response = login(officer).get(URL)
+
+    assert response.status_code == 200
+    assert ours.pk in shown(response)
+    assert theirs.pk not in shown(response)
+    assert other_world.user(Role.VT_STAFF).username not in response.content.decode()
+
+
+def test_it_shows_the_entries_in_dutch(world, officer, login):
+    read_by(world.user(Role.VT_STAFF), world.municipality)
+
+    html = login(officer).get(URL).content.decode()
+
+    assert "Medewerker Veilig Thuis" in html  # the role's label, not its code
+    assert "ingezien" in html and "inzien" in html
+    assert "Organisatie" in html
+    assert "vt_staff<" not in html
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.PRIVACY_OFFICER])
+def test_it_is_forbidden_to_other_roles(world, login, role):
+    client = login(world.user(role))
+    assert client.get(URL).status_code == 403
+    assert client.get(reverse("accounts:audit_log_export")).status_code == 403
+
+
+def test_it_sends_anonymous_visitors_to_the_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_it_pages_the_entries(world, officer, login):
+    reader = world.user(Role.VT_STAFF)
+    for _ in range(55):
+        read_by(reader, world.municipality)
+    client = login(officer)
+    # Filtered on the reader: the officer's own reads of the page do not shift the pages.
+    first = client.get(URL, {"actor": reader.pk})
+    second = client.get(URL, {"actor": reader.pk, "page": 2})
+
+    assert len(first.context["rows"]) == 50
+    assert len(second.context["rows"]) == 5
+    assert not set(shown(first)) & set(shown(second))
+    assert f'?actor={reader.pk}&amp;page=2" rel="next"' in first.content.decode()
+
+
+def test_reading_the_page_is_logged_as_a_list(world, officer, login):
+    response = login(officer).get(URL, {"page": 1})
+
+    entry = AuditLogEntry.objects.latest("pk")
+    assert entry.action == AuditLogEntry.Action.ACCESS
+    assert entry.access_kind == AuditLogEntry.AccessKind.LIST  # paging is not a search
+    assert entry.content_type.model_class() is AuditLogEntry
+    assert (entry.actor, entry.actor_role) == (officer, Role.PRIVACY_OFFICER.value)
+    assert entry.request_path == URL
+    assert entry.additional_data["object_ids"] == [str(pk) for pk in shown(response)]
+    assert entry.pk not in shown(response)  # the page shows what was logged, not its own read
+
+
+def test_reading_the_page_with_filters_is_logged_as_a_search(world, officer, login):
+    reader = world.user(Role.VT_STAFF)
+    login(officer).get(URL, {"actor": reader.pk, "object_pk": ""})
+
+    entry = AuditLogEntry.objects.latest("pk")
+    assert entry.access_kind == AuditLogEntry.AccessKind.SEARCH
+    assert entry.additional_data["filters"] == {"actor": str(reader.pk)}
