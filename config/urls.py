@@ -9,10 +9,12 @@ admin.site.site_title = "Meldroute beheer"
 
 api_v1 = [
     path("", include("accounts.api_urls")),
+    path("", include("signals.api_urls")),
 ]
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("", include("signals.urls")),
     path("", include("screening.urls")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

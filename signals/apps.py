@@ -14,6 +14,7 @@ class SignalsConfig(AppConfig):
         audit_register(
             m.Signal,
             personal_fields=["description"],
+            personal_repr=False,  # str() is the reference number
             exclude_fields=["search_text", "updated_at"],
             m2m_fields={"indicators"},
         )

@@ -147,7 +147,8 @@ def signal_list(*, user: User, filters: SignalFilters | None = None) -> QuerySet
         qs = qs.filter(received_at__lte=filters.received_to)
     if filters.q:
         qs = _search(qs, filters.q)
-    cutoff = working_days_before(timezone.now(), REGISTRATION_NORM_WORKING_DAYS)
+    # Working days are local days: in UTC, Monday 00:30 in Maastricht is still Sunday.
+    cutoff = working_days_before(timezone.localtime(), REGISTRATION_NORM_WORKING_DAYS)
     return (
         qs.annotate(
             is_overdue=Case(
@@ -238,11 +239,10 @@ def person_matches(*, user: User, signal: Signal) -> dict[int, list[SignalPerson
     names = {i.person.normalised_name for i in involvements if i.person.normalised_name}
     if not names:
         return {}
-    linked = set(
-        PersonLink.objects.filter(person__in=[i.person for i in involvements]).values_list(
-            "person_id", "same_as_id"
-        )
-    )
+    # A link holds both ways, whichever signal it was made from.
+    mine = [i.person_id for i in involvements]
+    pairs = PersonLink.objects.filter(Q(person_id__in=mine) | Q(same_as_id__in=mine))
+    linked = {p for a, b in pairs.values_list("person_id", "same_as_id") for p in ((a, b), (b, a))}
     candidates = (
         SignalPerson.objects.filter(
             person__region_id=signal.region_id,

@@ -420,6 +420,7 @@ def signal_update(
     places: list[PlaceInput],
 ) -> Signal:
     """Edit the content: the sender while it is a draft, Veilig Thuis during intake."""
+    _require(actor, "signals.change_signal")
     signal = _locked(signal, version)
     if not _may_edit_content(signal, actor):
         raise TransitionNotAllowed(
@@ -453,6 +454,7 @@ def signal_update(
 @transaction.atomic
 def signal_submit(*, signal: Signal, actor: User, version: int) -> Signal:
     """Send a draft to the Veilig Thuis register."""
+    _require(actor, "signals.change_signal")
     signal = _locked(signal, version)
     if not _is_sender(signal, actor):
         raise PermissionDenied
@@ -517,6 +519,7 @@ def signal_register(
 
 @transaction.atomic
 def signal_mark_acute(*, signal: Signal, actor: User, version: int) -> Signal:
+    _require(actor, "signals.change_signal")
     signal = _locked(signal, version)
     may = _is_sender(signal, actor) or actor.has_perm("signals.record_acute_consultation")
     if not may:
@@ -629,6 +632,7 @@ def note_add(*, signal: Signal, actor: User, text: str) -> Note:
 
 @transaction.atomic
 def attachment_add(*, signal: Signal, actor: User, upload: UploadedFile) -> Attachment:
+    _require(actor, "signals.change_signal")
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     if not _may_edit_content(signal, actor):
         raise TransitionNotAllowed(
@@ -673,6 +677,10 @@ def person_link(*, person: Person, same_as: Person, actor: User) -> PersonLink:
         or same_as.region_id != actor.organisation.region_id
     ):
         raise PermissionDenied
+    # "Same person" holds both ways: a link made from the other signal is the same link.
+    reverse = PersonLink.objects.filter(person=same_as, same_as=person).first()
+    if reverse is not None:
+        return reverse
     link, created = PersonLink.objects.get_or_create(
         person=person, same_as=same_as, defaults={"linked_by": actor}
     )

@@ -1,9 +1,15 @@
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management.commands import flush
+from django.db import transaction
 
 from accounts.models import User
 from signals import services
-from signals.models import ExploitationForm, Source
+from signals.models import ExploitationForm, Signal, Source
 from signals.services import PersonInput, PlaceInput, SignalInput
+from signals.workflow import Status
 
 
 def signal_input(municipality, **overrides) -> SignalInput:
@@ -51,3 +57,65 @@ def make_signal(actor: User, municipality=None, *, persons=None, places=None, **
         persons=[person_input()] if persons is None else persons,
         places=[place_input()] if places is None else places,
     )
+
+
+# --- helpers for the service tests (signals/tests/test_services_*.py) ----------------------
+
+# A fixed "now" for tests where dates matter: Monday 30 November 2026, 10:00 in Zuid-Limburg.
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+NOW = datetime(2026, 11, 30, 10, 0, tzinfo=AMSTERDAM)
+
+
+def reload(signal: Signal) -> Signal:
+    return Signal.objects.get(pk=signal.pk)
+
+
+def submitted_signal(actor: User, municipality=None, **overrides) -> Signal:
+    signal = make_signal(actor, municipality, **overrides)
+    return services.signal_submit(signal=signal, actor=actor, version=signal.version)
+
+
+def registered_signal(
+    actor: User, registrar: User, municipality=None, *, classification="potential", **overrides
+) -> Signal:
+    signal = submitted_signal(actor, municipality, **overrides)
+    return services.signal_register(
+        signal=signal,
+        actor=registrar,
+        version=signal.version,
+        preliminary_classification=classification,
+    )
+
+
+def scheduled_signal(actor: User, registrar: User, municipality=None, **overrides) -> Signal:
+    """On a screening agenda. The screening app does this through ``signal_transition``."""
+    signal = registered_signal(actor, registrar, municipality, **overrides)
+    with transaction.atomic():
+        locked = Signal.objects.select_for_update().get(pk=signal.pk)
+        return services.signal_transition(signal=locked, to=Status.SCHEDULED, actor=registrar)
+
+
+def with_email(user: User) -> User:
+    user.email = f"{user.username}@example.nl"
+    user.save(update_fields=["email"])
+    return user
+
+
+@pytest.fixture(scope="module", autouse=True)
+def flush_with_cascade():
+    """Let the flush after a transactional test (``django_db(transaction=True)``) cascade.
+
+    django-auditlog's own migration creates ``auditlog_logentry`` (foreign keys to the content
+    types and users) although the project swaps in ``accounts.AuditLogEntry``; Django's flush
+    does not know that table and PostgreSQL refuses to truncate the tables it references.
+    Import this into a module with transactional tests; module scope keeps the patch active
+    when pytest-django flushes after the test.
+    """
+    original = flush.sql_flush
+
+    def sql_flush(*args, **kwargs):
+        return original(*args, **{**kwargs, "allow_cascade": True})
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flush, "sql_flush", sql_flush)
+        yield
