@@ -13,7 +13,10 @@ class ScreeningConfig(AppConfig):
 
         audit_register(m.Meeting, exclude_fields=["updated_at"])
         audit_register(
-            m.AgendaItem, personal_fields=["weighing", "advice"], exclude_fields=["updated_at"]
+            m.AgendaItem,
+            personal_fields=["weighing", "advice"],
+            exclude_fields=["updated_at"],
+            personal_repr=False,
         )
         audit_register(m.PartnerInput, personal_fields=["text"])
         audit_register(m.RouteDecision, personal_fields=["note"])

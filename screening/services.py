@@ -87,6 +87,16 @@ def _require_in_session(meeting: Meeting) -> None:
         raise MeetingStateError(_("Start eerst het overleg."), current=meeting.status)
 
 
+def _require_accepted(item: AgendaItem) -> None:
+    # A proposal nobody accepted is not discussed: a decision on it would be dropped when
+    # the meeting concludes (proposals carry over as proposals).
+    if item.state != ItemState.ACCEPTED:
+        raise MeetingStateError(
+            _("Dit punt is nog een voorstel; Veilig Thuis moet het eerst accepteren."),
+            current=item.state,
+        )
+
+
 def _require_agenda_editable(meeting: Meeting) -> None:
     _require_open(meeting)
     if meeting.status not in AGENDA_EDITABLE:
@@ -263,6 +273,15 @@ def agenda_item_add(
         )
     if AgendaItem.objects.filter(meeting=meeting, signal=signal).exists():
         raise ValidationError({"signal": [_("Dit signaal staat al op deze agenda.")]})
+    # A proposal leaves the signal registered; it must not also land on another open agenda.
+    if (
+        AgendaItem.objects.filter(signal=signal)
+        .exclude(meeting__status=MeetingStatus.CONCLUDED)
+        .exists()
+    ):
+        raise ValidationError(
+            {"signal": [_("Dit signaal staat al op de agenda van een ander overleg.")]}
+        )
     presenter = presenter or (_presenter_for(signal) if manages else actor.organisation)
     if presenter.region_id != meeting.region_id:
         raise ValidationError({"presenter": [_("Kies een inbrenger uit de regio.")]})
@@ -394,7 +413,7 @@ def attendance_record(
     _require(actor, "screening.manage_agenda")
     _same_region(actor, meeting)
     meeting = _locked_meeting(meeting)
-    _require_open(meeting)
+    _require_in_session(meeting)
     if organisation.region_id != meeting.region_id:
         raise ValidationError({"organisation": [_("Kies een organisatie uit de regio.")]})
     attendance, _created = Attendance.objects.update_or_create(
@@ -423,7 +442,8 @@ def partner_input_add(*, item: AgendaItem, actor: User, text: str) -> PartnerInp
     if not _may_contribute(actor, item):
         raise PermissionDenied
     _same_region(actor, item.meeting)
-    _require_open(item.meeting)
+    _require_in_session(item.meeting)
+    _require_accepted(item)
     if not text.strip():
         raise ValidationError({"text": [_("Schrijf wat uw organisatie weet.")]})
     contribution = PartnerInput(item=item, organisation=actor.organisation, author=actor, text=text)
@@ -447,6 +467,7 @@ def item_classify(
     item = _locked_item(item)
     _same_region(actor, item.meeting)
     _require_in_session(item.meeting)
+    _require_accepted(item)
     signal = Signal.objects.select_for_update().get(pk=item.signal_id)
     signal_services.classification_set(
         signal=signal, kind=kind, value=value, actor=actor, reason=reason
@@ -473,6 +494,7 @@ def item_decide(*, item: AgendaItem, actor: User, version: int, decision: Decisi
     item = _locked_item(item, version)
     _same_region(actor, item.meeting)
     _require_in_session(item.meeting)
+    _require_accepted(item)
     errors: dict[str, list[str]] = {}
     routes = list(dict.fromkeys(decision.routes))
     if not routes:
@@ -503,7 +525,8 @@ def item_decide(*, item: AgendaItem, actor: User, version: int, decision: Decisi
     item.save()
     item.decisions.exclude(route__in=routes).delete()
     for route in routes:
-        RouteDecision.objects.get_or_create(
+        # update_or_create: deciding again with the same route must not keep a stale note.
+        RouteDecision.objects.update_or_create(
             item=item, route=route, defaults={"decided_by": actor, "note": decision.note}
         )
     return item
@@ -515,6 +538,7 @@ def item_carry_over(*, item: AgendaItem, actor: User, version: int) -> AgendaIte
     item = _locked_item(item, version)
     _same_region(actor, item.meeting)
     _require_in_session(item.meeting)
+    _require_accepted(item)
     item.outcome = ItemOutcome.CARRIED_OVER
     item.decisions.all().delete()
     item.version += 1
