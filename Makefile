@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= demo-wachtwoord-2026
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format migrations-check services-check chromium worker beat demo-totp clean
+.PHONY: install run test lint format chromium worker beat demo-totp bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,3 +68,23 @@ beat: install
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts
+
+## make bench: latency of the key pages at 1,000 / 10,000 / 100,000 signals (PostgreSQL)
+BENCH_SIZES ?= 1000 10000 100000
+BENCH_SEED ?= 1
+bench: export DJANGO_ENV = test
+bench: export REDIS_URL ?= redis://127.0.0.1:6379/11
+bench: install
+	@for size in $(BENCH_SIZES); do \
+		db=meldroute_bench_$${size}_$(BENCH_SEED); \
+		export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db; \
+		$(PY) manage.py check_services --require-postgres >/dev/null || exit 1; \
+		if [ "$$($(PY) manage.py shell -c 'from signals.models import Signal; print(Signal.objects.count())' 2>/dev/null | tail -n 1)" != "$$size" ]; then \
+			echo "loading $$size signals into $$db"; \
+			$(PY) -m tests.bench.resetdb && \
+			$(PY) manage.py migrate --noinput -v0 && \
+			$(PY) manage.py synth --regions 4 --signals $$size --seed $(BENCH_SEED) || exit 1; \
+		fi; \
+		echo ""; echo "## $$size signals"; \
+		$(PY) -m tests.bench.run || exit 1; \
+	done

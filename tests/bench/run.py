@@ -1,0 +1,118 @@
+"""In-process latency benchmark of the key pages, against PostgreSQL with synthetic data.
+
+Run through `make bench`, which creates (or reuses) a database per size and seed, loads it
+with `manage.py synth`, and calls this module. Each endpoint is requested REPEAT times by a
+logged-in user of the right role through Django's test client (middleware, sessions,
+templates and access logging included; no network or web server), after WARMUP requests.
+Reported per endpoint: median and 95th percentile in ms, SQL queries per request, and the
+median as a ratio to a bare authenticated endpoint measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+
+WARMUP = 3
+REPEAT = 30
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=REPEAT)
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import reverse
+    from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.middleware import SESSION_LOGIN_AT
+    from accounts.models import User
+    from accounts.roles import Role
+    from screening.models import Meeting
+    from signals.models import Signal
+
+    setup_test_environment()  # allows the test client's "testserver" host
+
+    def client_for(role: Role) -> Client:
+        user = (
+            User.objects.filter(role=role, username__startswith="synth-s01").order_by("pk").first()
+        )
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="bench", defaults={"confirmed": True}
+        )
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[SESSION_LOGIN_AT] = timezone.now().isoformat()
+        session.save()
+        return client
+
+    vt = client_for(Role.VT_STAFF)
+    signal = Signal.objects.filter(region__code="s01", status="screened").order_by("-pk").first()
+    meeting = Meeting.objects.filter(region__code="s01").order_by("-scheduled_for").first()
+    endpoints = [
+        ("bare authenticated (API /me)", vt, reverse("api:me")),
+        ("register, first page", vt, reverse("signals:list")),
+        (
+            "register, filtered (registered, labour)",
+            vt,
+            reverse("signals:list") + "?status=registered&form=labour",
+        ),
+        ("register, name search 'muller'", vt, reverse("signals:list") + "?q=muller"),
+        ("signal detail", vt, reverse("signals:detail", args=[signal.public_id])),
+        ("screening overview", vt, reverse("screening:overview")),
+        ("meeting page", vt, reverse("screening:detail", args=[meeting.public_id])),
+    ]
+    endpoints.append(("API signals list", vt, reverse("api:signal-list")))
+    endpoints.append(("API signals search 'muller'", vt, reverse("api:signal-list") + "?q=muller"))
+
+    rows = []
+    for name, client, url in endpoints:
+        for _ in range(WARMUP):
+            response = client.get(url)
+            if response.status_code != 200:
+                sys.exit(f"{name}: {url} answered {response.status_code}")
+        timings = []
+        with CaptureQueriesContext(connection) as queries:
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        rows.append(
+            (
+                name,
+                statistics.median(timings),
+                timings[int(len(timings) * 0.95) - 1],
+                len(queries) / args.repeat,
+            )
+        )
+
+    base = rows[0][1]
+    print(
+        f"signals: {Signal.objects.count():,}  persons: {Signal.objects.values('involvements__person').distinct().count():,}  "
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}  "
+        f"date: {timezone.now():%Y-%m-%d}"
+    )
+    print("| endpoint | median ms | p95 ms | queries/request | × bare |")
+    print("|---|---:|---:|---:|---:|")
+    for name, median, p95, q in rows:
+        print(f"| {name} | {median:.1f} | {p95:.1f} | {q:.1f} | {median / base:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
