@@ -31,7 +31,7 @@ demo-totp: install
 
 ## make test: the whole suite against real PostgreSQL and Redis
 test: export DJANGO_ENV = test
-test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/meldroute
+test: export DATABASE_URL ?= postgres://postgres:meldroute-dev@127.0.0.1:5432/meldroute
 test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: install chromium
 	@$(PY) manage.py check_services --require-postgres

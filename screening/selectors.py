@@ -24,11 +24,23 @@ TABLE_ROLES = frozenset({Role.VT_STAFF, Role.VT_OFFICER, Role.AVIM, Role.CARE_CO
 CARRY_OVER_ALERT = 2
 
 
-def meeting_list(*, user: User) -> QuerySet[Meeting]:
-    if user.role not in TABLE_ROLES:
+def _visible_meetings(user: User) -> QuerySet[Meeting]:
+    region = Meeting.objects.filter(region_id=user.organisation.region_id)
+    if user.role in TABLE_ROLES:
+        return region
+    if user.role == Role.MUNICIPAL_OFFICER:
         return Meeting.objects.none()
+    # A guest organisation sees the meetings it was invited to (and there only its items).
+    return region.filter(
+        pk__in=AgendaItem.objects.filter(guest_organisation_id=user.organisation_id).values(
+            "meeting_id"
+        )
+    )
+
+
+def meeting_list(*, user: User) -> QuerySet[Meeting]:
     return (
-        Meeting.objects.filter(region_id=user.organisation.region_id)
+        _visible_meetings(user)
         .annotate(
             item_count=Count("items", filter=Q(items__state=ItemState.ACCEPTED), distinct=True),
             decided_count=Count(

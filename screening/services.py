@@ -28,6 +28,11 @@ from signals.workflow import TransitionNotAllowed
 from .models import Addendum, AgendaItem, Attendance, Meeting, PartnerInput, RouteDecision
 from .workflow import AGENDA_EDITABLE, MEETING_TRANSITIONS, ItemOutcome, ItemState, MeetingStatus
 
+# Who can bring an item to the table ("inbrenger"): VT, AVIM or the care coordinator's ZVH.
+PRESENTER_KINDS = frozenset(
+    {Organisation.Kind.VEILIG_THUIS, Organisation.Kind.POLICE_AVIM, Organisation.Kind.ZVH}
+)
+
 
 class MeetingStateError(TransitionNotAllowed):
     """An action that the meeting's status does not allow; the message is for the user."""
@@ -371,9 +376,24 @@ def agenda_item_configure(
     item = _locked_item(item, version)
     _same_region(actor, item.meeting)
     _require_open(item.meeting)
-    for org in (data.presenter, data.guest_organisation):
-        if org is not None and org.region_id != item.meeting.region_id:
-            raise ValidationError({"presenter": [_("Kies een organisatie uit de regio.")]})
+    errors: dict[str, list[str]] = {}
+    if data.presenter is not None and (
+        data.presenter.region_id != item.meeting.region_id
+        or data.presenter.kind not in PRESENTER_KINDS
+    ):
+        errors["presenter"] = [
+            _("Kies als inbrenger Veilig Thuis, AVIM of de zorgcoördinator (ZVH) uit de regio.")
+        ]
+    guest = data.guest_organisation
+    if guest is not None and (
+        guest.region_id != item.meeting.region_id or guest.kind == Organisation.Kind.MUNICIPALITY
+    ):
+        # Municipalities hear the outcome on their own signals; they do not join the table.
+        errors["guest_organisation"] = [
+            _("Kies een gastorganisatie uit de regio; een gemeente kan geen gast zijn.")
+        ]
+    if errors:
+        raise ValidationError(errors)
     if data.presenter is not None:
         item.presenter = data.presenter
     item.guest_organisation = data.guest_organisation

@@ -140,9 +140,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required(VIEW, raise_exception=True)
 @require_GET
 def detail(request: HttpRequest, public_id) -> HttpResponse:
+    """The table's roles see the whole meeting; a guest organisation only its own item."""
     meeting = _meeting(request, public_id)
     context = _meeting_context(request, meeting)
     # The agenda shows signals (descriptions, and partner input about persons): log the read.

@@ -264,7 +264,7 @@ def test_it_sets_the_presenter_and_a_guest_for_one_item(world, meeting):
 def test_it_refuses_an_organisation_from_another_region(world, other_world, meeting, field):
     item = agenda_item(world, meeting)
 
-    with pytest.raises(ValidationError, match="organisatie uit de regio"):
+    with pytest.raises(ValidationError, match="uit de regio"):
         services.agenda_item_configure(
             item=item,
             actor=world.user(Role.VT_STAFF),
@@ -347,3 +347,26 @@ def test_a_municipal_officer_is_refused_every_screening_service(world, meeting, 
     assert list(AgendaItem.objects.values_list("pk", "state", "position", "version")) == items
     meeting.refresh_from_db()
     assert meeting.status == "planned"
+
+
+def test_it_refuses_a_municipality_as_guest_and_a_presenter_outside_the_table(world, meeting):
+    item = agenda_item(world, meeting)
+    vt = world.user(Role.VT_STAFF)
+
+    with pytest.raises(ValidationError, match="een gemeente kan geen gast zijn"):
+        services.agenda_item_configure(
+            item=item,
+            actor=vt,
+            version=item.version,
+            data=ItemSettings(guest_organisation=world.municipality),
+        )
+    with pytest.raises(ValidationError, match="Kies als inbrenger"):
+        services.agenda_item_configure(
+            item=item,
+            actor=vt,
+            version=item.version,
+            data=ItemSettings(presenter=world.orgs[Organisation.Kind.RIEC]),
+        )
+
+    fresh = AgendaItem.objects.get(pk=item.pk)
+    assert (fresh.guest_organisation_id, fresh.presenter_id) == (None, item.presenter_id)

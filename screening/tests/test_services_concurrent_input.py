@@ -3,32 +3,12 @@
 import threading
 
 import pytest
-from django.core.management.commands import flush
 from django.db import connection, transaction
 
 from accounts.roles import Role
 from screening import services
 from screening.models import PartnerInput
 from screening.tests.factories import meeting_in_session
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _flush_with_cascade():
-    """Let the flush after a transactional test truncate with CASCADE.
-
-    django-auditlog's own migrations create ``auditlog_logentry`` (with a foreign key to
-    ``accounts_user``) although the project swaps in ``accounts.AuditLogEntry``; Django's
-    flush does not know that table and PostgreSQL refuses to truncate ``accounts_user``.
-    Module scope: the patch must still be active when pytest-django flushes after the test.
-    """
-    original = flush.sql_flush
-
-    def sql_flush(*args, **kwargs):
-        return original(*args, **{**kwargs, "allow_cascade": True})
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(flush, "sql_flush", sql_flush)
-        yield
 
 
 @pytest.mark.django_db(transaction=True)

@@ -158,3 +158,29 @@ def test_it_gives_the_agenda_as_pdf(world, meeting, login):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response.content.startswith(b"%PDF")
+
+
+def test_it_shows_a_guest_organisation_only_its_own_item(world, meeting, login):
+    guest = world.orgs[Organisation.Kind.RIEC]
+    first, second = meeting.items.order_by("position")
+    services.agenda_item_configure(
+        item=first,
+        actor=world.user(Role.VT_STAFF),
+        version=first.version,
+        data=services.ItemSettings(guest_organisation=guest),
+    )
+    client = login(world.user(Role.CHAIN_DIRECTOR))  # a RIEC user, not a table role
+
+    page = client.get(reverse("screening:detail", args=[meeting.public_id]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert first.signal.reference in html
+    assert second.signal.reference not in html
+    # The whole agenda stays with the table.
+    assert client.get(reverse("screening:agenda_pdf", args=[meeting.public_id])).status_code == 403
+
+
+def test_it_never_shows_a_meeting_to_a_municipal_officer(world, meeting, login):
+    client = login(world.user(Role.MUNICIPAL_OFFICER))
+    assert client.get(reverse("screening:detail", args=[meeting.public_id])).status_code == 404

@@ -1,8 +1,6 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-from django.core.management.commands import flush
 from django.db import transaction
 
 from accounts.models import User
@@ -99,23 +97,3 @@ def with_email(user: User) -> User:
     user.email = f"{user.username}@example.nl"
     user.save(update_fields=["email"])
     return user
-
-
-@pytest.fixture(scope="module", autouse=True)
-def flush_with_cascade():
-    """Let the flush after a transactional test (``django_db(transaction=True)``) cascade.
-
-    django-auditlog's own migration creates ``auditlog_logentry`` (foreign keys to the content
-    types and users) although the project swaps in ``accounts.AuditLogEntry``; Django's flush
-    does not know that table and PostgreSQL refuses to truncate the tables it references.
-    Import this into a module with transactional tests; module scope keeps the patch active
-    when pytest-django flushes after the test.
-    """
-    original = flush.sql_flush
-
-    def sql_flush(*args, **kwargs):
-        return original(*args, **{**kwargs, "allow_cascade": True})
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(flush, "sql_flush", sql_flush)
-        yield

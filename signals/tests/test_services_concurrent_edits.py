@@ -13,7 +13,6 @@ from signals import services
 from signals.models import ClassificationRecord, EventKind, Signal
 from signals.services import StaleVersion
 from signals.tests.factories import (
-    flush_with_cascade,  # noqa: F401 - autouse, for the threads
     make_signal,
     signal_input,
     submitted_signal,

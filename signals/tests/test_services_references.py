@@ -13,7 +13,6 @@ from signals.models import ReferenceCounter, Signal, SignalEvent
 from signals.tests.factories import (
     AMSTERDAM,
     NOW,
-    flush_with_cascade,  # noqa: F401 - autouse, for the threads
     make_signal,
 )
 
