@@ -45,6 +45,10 @@ def main() -> None:
     from signals.models import Signal
 
     setup_test_environment()  # allows the test client's "testserver" host
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ANALYZE"
+        )  # fresh planner statistics, as autovacuum keeps them in production
 
     def client_for(role: Role) -> Client:
         user = (

@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from reporting.synth import generate
 
@@ -21,6 +22,10 @@ class Command(BaseCommand):
             raise CommandError("--regions must be at least 1 and --signals at least 0.")
         started = time.monotonic()
         result = generate(regions=regions, signals=signals, seed=seed, stdout=self.stdout)
+        if connection.vendor == "postgresql":
+            # Bulk inserts leave the planner's statistics stale until autovacuum comes by.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             f"{result.regions} regions, {result.signals} signals, {result.persons} persons, "
             f"{result.meetings} meetings, {result.items} agenda items in {time.monotonic() - started:.1f} s"
