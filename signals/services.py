@@ -139,8 +139,10 @@ def _is_sender(signal: Signal, actor: User) -> bool:
     return signal.reporting_organisation_id == actor.organisation_id
 
 
-def _may_edit_content(signal: Signal, actor: User) -> bool:
+def may_edit_content(signal: Signal, actor: User) -> bool:
     """The sender edits its draft; Veilig Thuis completes the signal during intake."""
+    if not actor.has_perm("signals.change_signal"):
+        return False
     if _is_sender(signal, actor) and signal.status in SENDER_EDITABLE:
         return True
     return actor.has_perm("signals.register_signal") and signal.status in REGISTER_EDITABLE
@@ -422,7 +424,7 @@ def signal_update(
     """Edit the content: the sender while it is a draft, Veilig Thuis during intake."""
     _require(actor, "signals.change_signal")
     signal = _locked(signal, version)
-    if not _may_edit_content(signal, actor):
+    if not may_edit_content(signal, actor):
         raise TransitionNotAllowed(
             _("Dit signaal kan niet meer worden gewijzigd: het heeft status '%(status)s'.")
             % {"status": signal.get_status_display()},
@@ -634,7 +636,7 @@ def note_add(*, signal: Signal, actor: User, text: str) -> Note:
 def attachment_add(*, signal: Signal, actor: User, upload: UploadedFile) -> Attachment:
     _require(actor, "signals.change_signal")
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
-    if not _may_edit_content(signal, actor):
+    if not may_edit_content(signal, actor):
         raise TransitionNotAllowed(
             _("Aan dit signaal kunnen geen bijlagen meer worden toegevoegd."), current=signal.status
         )

@@ -37,8 +37,6 @@ from .workflow import (
     ALLOWED_TRANSITIONS,
     CAN_BECOME_ACUTE,
     IN_REGISTER,
-    REGISTER_EDITABLE,
-    SENDER_EDITABLE,
     Status,
     TransitionNotAllowed,
 )
@@ -90,7 +88,7 @@ def actions_for(user: User, signal: Signal) -> Actions:
     sender = signal.reporting_organisation_id == user.organisation_id
     registers = user.has_perm("signals.register_signal")
     consults = user.has_perm("signals.record_acute_consultation")
-    editable = (sender and status in SENDER_EDITABLE) or (registers and status in REGISTER_EDITABLE)
+    editable = services.may_edit_content(signal, user)
     return Actions(
         edit=editable,
         submit=sender and status == Status.DRAFT,
