@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import errors
 
@@ -10,6 +10,7 @@ admin.site.site_title = "Meldroute beheer"
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("signals.api_urls")),
+    path("", include("screening.api_urls")),
 ]
 
 urlpatterns = [
@@ -19,7 +20,7 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 handler403 = errors.permission_denied

@@ -444,7 +444,7 @@ def attendance_record(
     return attendance
 
 
-def _may_contribute(actor: User, item: AgendaItem) -> bool:
+def may_contribute(actor: User, item: AgendaItem) -> bool:
     if actor.has_perm("screening.manage_agenda") or actor.has_perm(
         "screening.contribute_to_meeting"
     ):
@@ -459,7 +459,7 @@ def _may_contribute(actor: User, item: AgendaItem) -> bool:
 def partner_input_add(*, item: AgendaItem, actor: User, text: str) -> PartnerInput:
     """A partner adds what it knows. One row per contribution: concurrent input is never lost."""
     item = AgendaItem.objects.select_related("meeting", "signal").get(pk=item.pk)
-    if not _may_contribute(actor, item):
+    if not may_contribute(actor, item):
         raise PermissionDenied
     _same_region(actor, item.meeting)
     _require_in_session(item.meeting)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +29,13 @@ from .workflow import AGENDA_EDITABLE, MeetingStatus
 
 VIEW = "screening.view_meeting"
 MANAGE = "screening.manage_agenda"
+CONTRIBUTE = "screening.contribute_to_meeting"
+
+
+def _require_manage(request: HttpRequest) -> None:
+    """Checked before any input is read: a role that may not act gets 403, not a form error."""
+    if not request.user.has_perm(MANAGE):
+        raise PermissionDenied
 
 
 def _meeting(request: HttpRequest, public_id) -> Meeting:
@@ -161,6 +168,8 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def item_add(request: HttpRequest, public_id) -> HttpResponse:
     meeting = _meeting(request, public_id)
+    if not (request.user.has_perm(MANAGE) or request.user.has_perm(CONTRIBUTE)):
+        raise PermissionDenied
     form = forms.ItemAddForm(request.POST)
     if form.is_valid():
         signal = (
@@ -191,6 +200,7 @@ def item_add(request: HttpRequest, public_id) -> HttpResponse:
 def _agenda_action(request: HttpRequest, public_id, item_id, action) -> HttpResponse:
     meeting = _meeting(request, public_id)
     item = _item(request, meeting, item_id)
+    _require_manage(request)
     try:
         action(item)
     except (TransitionNotAllowed, StaleVersion) as exc:
@@ -227,6 +237,8 @@ def item_accept(request: HttpRequest, public_id, item_id) -> HttpResponse:
 @login_required
 @require_POST
 def item_move(request: HttpRequest, public_id, item_id) -> HttpResponse:
+    _item(request, _meeting(request, public_id), item_id)
+    _require_manage(request)
     form = forms.MoveForm(request.POST)
     if not form.is_valid():
         return HttpResponse(status=400)
@@ -243,6 +255,8 @@ def item_move(request: HttpRequest, public_id, item_id) -> HttpResponse:
 @require_POST
 def item_configure(request: HttpRequest, public_id, item_id) -> HttpResponse:
     meeting = _meeting(request, public_id)
+    _item(request, meeting, item_id)
+    _require_manage(request)
     form = forms.ItemConfigureForm(request.POST, region_id=meeting.region_id)
     if not form.is_valid():
         messages.error(request, _("Kies een inbrenger uit de regio."))
@@ -309,6 +323,7 @@ def conclude(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def attendance(request: HttpRequest, public_id) -> HttpResponse:
     meeting = _meeting(request, public_id)
+    _require_manage(request)
     form = forms.AttendanceForm(request.POST, region_id=meeting.region_id)
     if form.is_valid():
         try:
@@ -330,6 +345,7 @@ def attendance(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def addendum(request: HttpRequest, public_id) -> HttpResponse:
     meeting = _meeting(request, public_id)
+    _require_manage(request)
     form = forms.AddendumForm(request.POST)
     if form.is_valid():
         try:
@@ -348,10 +364,15 @@ def addendum(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _item_action(
-    request: HttpRequest, public_id, item_id, form_class, name: str, call
+    request: HttpRequest, public_id, item_id, form_class, name: str, call, *, manage: bool = True
 ) -> HttpResponse:
+    """One item action in meeting mode: 404, then 403 before any input is read, then the form."""
     meeting = _meeting(request, public_id)
     item = _item(request, meeting, item_id)
+    if manage:
+        _require_manage(request)
+    elif not services.may_contribute(request.user, item):
+        raise PermissionDenied
     if issubclass(form_class, forms.DecideForm):
         form = form_class(
             request.POST, region_id=meeting.region_id, auto_id=f"d{item.public_id.hex[:10]}_%s"
@@ -389,6 +410,7 @@ def item_input(request: HttpRequest, public_id, item_id) -> HttpResponse:
         lambda item, data: services.partner_input_add(
             item=item, actor=request.user, text=data["text"]
         ),
+        manage=False,
     )
 
 

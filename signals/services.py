@@ -148,6 +148,22 @@ def may_edit_content(signal: Signal, actor: User) -> bool:
     return actor.has_perm("signals.register_signal") and signal.status in REGISTER_EDITABLE
 
 
+def may_close_internally(signal: Signal, actor: User) -> bool:
+    """Only the sending municipality's officer handles a signal in its own route."""
+    return (
+        _is_sender(signal, actor)
+        and actor.role == Role.MUNICIPAL_OFFICER
+        and actor.has_perm("signals.change_signal")
+    )
+
+
+def may_mark_acute(signal: Signal, actor: User) -> bool:
+    """The sender, or those who hold acute consultations (VT, AVIM)."""
+    if not actor.has_perm("signals.change_signal"):
+        return False
+    return _is_sender(signal, actor) or actor.has_perm("signals.record_acute_consultation")
+
+
 def event_append(
     *,
     signal: Signal,
@@ -475,7 +491,7 @@ def signal_submit(*, signal: Signal, actor: User, version: int) -> Signal:
 def signal_close_internally(*, signal: Signal, actor: User, version: int, reason: str) -> Signal:
     """The municipality handled the signal in its own route: it stays with the municipality."""
     signal = _locked(signal, version)
-    if not _is_sender(signal, actor) or actor.role != Role.MUNICIPAL_OFFICER:
+    if not may_close_internally(signal, actor):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError(
@@ -521,10 +537,8 @@ def signal_register(
 
 @transaction.atomic
 def signal_mark_acute(*, signal: Signal, actor: User, version: int) -> Signal:
-    _require(actor, "signals.change_signal")
     signal = _locked(signal, version)
-    may = _is_sender(signal, actor) or actor.has_perm("signals.record_acute_consultation")
-    if not may:
+    if not may_mark_acute(signal, actor):
         raise PermissionDenied
     if signal.is_acute:
         raise TransitionNotAllowed(_("Dit signaal is al als acuut gemeld."), current=signal.status)

@@ -390,6 +390,7 @@ def signal_close_internally(request: HttpRequest, public_id) -> HttpResponse:
         request,
         public_id,
         form_name="close_form",
+        allowed=lambda user, s: services.may_close_internally(s, user),
         form_factory=lambda s: forms.CloseInternallyForm(request.POST, prefix="close"),
         call=lambda s, d: services.signal_close_internally(
             signal=s, actor=request.user, version=d["version"], reason=d["reason"]
@@ -426,6 +427,7 @@ def signal_mark_acute(request: HttpRequest, public_id) -> HttpResponse:
         request,
         public_id,
         form_name="acute_form",
+        allowed=lambda user, s: services.may_mark_acute(s, user),
         form_factory=lambda s: forms.VersionForm(request.POST, prefix="acute"),
         call=lambda s, d: services.signal_mark_acute(
             signal=s, actor=request.user, version=d["version"]

@@ -26,7 +26,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class MunicipalityFactory(OrganisationFactory):
     name = factory.Sequence(lambda n: f"Gemeente {n}")
     kind = Organisation.Kind.MUNICIPALITY
-    cbs_code = factory.Sequence(lambda n: f"GM{n:04d}")
+    cbs_code = factory.Sequence(lambda n: f"GM{n % 10000:04d}")
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -255,6 +255,8 @@ class SignalViewSet(ServiceErrorsMixin, AccessLoggedViewSetMixin, viewsets.Gener
     @action(detail=True, methods=["post"], url_path="mark-acute")
     def mark_acute(self, request, public_id=None):
         signal = self.get_object()
+        if not services.may_mark_acute(signal, request.user):
+            raise exceptions.PermissionDenied
         version = self._parse(VersionInputSerializer).validated_data["version"]
         services.signal_mark_acute(signal=signal, actor=request.user, version=version)
         return self._render(signal)
@@ -270,6 +272,8 @@ class SignalViewSet(ServiceErrorsMixin, AccessLoggedViewSetMixin, viewsets.Gener
     @action(detail=True, methods=["post"], url_path="close-internally")
     def close_internally(self, request, public_id=None):
         signal = self.get_object()
+        if not services.may_close_internally(signal, request.user):
+            raise exceptions.PermissionDenied
         body = self._parse(CloseInternallyInputSerializer).validated_data
         services.signal_close_internally(
             signal=signal, actor=request.user, version=body["version"], reason=body["reason"]
