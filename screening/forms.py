@@ -39,8 +39,27 @@ class ItemConfigureForm(_RegionForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     presenter = forms.ModelChoiceField(label=_("Inbrenger"), queryset=Organisation.objects.none())
     guest_organisation = forms.ModelChoiceField(
-        label=_("Gast voor dit punt"), queryset=Organisation.objects.none(), required=False
+        label=_("Gast voor dit punt"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("— geen gast —"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The choices the service accepts: presenters from the table, guests who are not a
+        # municipality (municipalities hear the outcome; they do not join the table).
+        orgs = self.fields["presenter"].queryset
+        self.fields["presenter"].queryset = orgs.filter(
+            kind__in=[
+                Organisation.Kind.VEILIG_THUIS,
+                Organisation.Kind.POLICE_AVIM,
+                Organisation.Kind.ZVH,
+            ]
+        )
+        self.fields["guest_organisation"].queryset = orgs.exclude(
+            kind=Organisation.Kind.MUNICIPALITY
+        )
 
 
 class AttendanceForm(_RegionForm):

@@ -117,6 +117,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, *, with_items: bool
         "meeting": meeting,
         "items": items,
         "can_manage": user.has_perm(MANAGE),
+        "can_propose": user.has_perm(MANAGE) or user.has_perm(CONTRIBUTE),
         "can_conclude": user.has_perm("screening.conclude_meeting"),
         "agenda_editable": meeting.status in AGENDA_EDITABLE,
         "in_session": meeting.status == MeetingStatus.IN_SESSION,

@@ -184,3 +184,48 @@ def test_it_shows_a_guest_organisation_only_its_own_item(world, meeting, login):
 def test_it_never_shows_a_meeting_to_a_municipal_officer(world, meeting, login):
     client = login(world.user(Role.MUNICIPAL_OFFICER))
     assert client.get(reverse("screening:detail", args=[meeting.public_id])).status_code == 404
+
+
+def test_it_lets_avim_propose_an_item_that_vt_then_accepts(world, meeting, login):
+    avim, vt = world.user(Role.AVIM), world.user(Role.VT_STAFF)
+    # AVIM proposes what it brought itself (it does not see a municipality's signals).
+    signal = make_signal(avim, world.municipality, source="avim")
+    signal = signal_services.signal_submit(signal=signal, actor=avim, version=signal.version)
+    signal = signal_services.signal_register(
+        signal=signal, actor=vt, version=signal.version, preliminary_classification="potential"
+    )
+    page = login(avim).get(reverse("screening:detail", args=[meeting.public_id])).content.decode()
+    assert "Voorstellen voor de agenda" in page
+
+    response = login(avim).post(
+        reverse("screening:item_add", args=[meeting.public_id]),
+        {"reference": signal.reference},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    item = meeting.items.get(signal=signal)
+    assert item.state == "proposed"
+    vt_client = login(world.user(Role.VT_STAFF))
+    url = reverse("screening:item_accept", args=[meeting.public_id, item.public_id])
+    assert vt_client.post(url, **HTMX).status_code == 200
+    item.refresh_from_db()
+    assert item.state == "accepted"
+
+
+def test_it_invites_a_guest_for_one_item_from_the_agenda(world, meeting, login):
+    item = meeting.items.order_by("position").first()
+    riec = world.orgs[Organisation.Kind.RIEC]
+    client = login(world.user(Role.VT_STAFF))
+    page = client.get(reverse("screening:detail", args=[meeting.public_id])).content.decode()
+    assert "Gast voor dit punt" in page
+
+    response = client.post(
+        reverse("screening:item_configure", args=[meeting.public_id, item.public_id]),
+        {"version": item.version, "presenter": item.presenter_id, "guest_organisation": riec.pk},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.guest_organisation == riec

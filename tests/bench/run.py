@@ -84,8 +84,7 @@ def main() -> None:
     endpoints.append(("API signals list", vt, reverse("api:signal-list")))
     endpoints.append(("API signals search 'muller'", vt, reverse("api:signal-list") + "?q=muller"))
 
-    rows = []
-    for name, client, url in endpoints:
+    def measure(name: str, client: Client, url: str) -> None:
         for _ in range(WARMUP):
             response = client.get(url)
             if response.status_code != 200:
@@ -106,6 +105,11 @@ def main() -> None:
             )
         )
 
+    rows: list[tuple] = []
+    for name, client, url in endpoints:
+        measure(name, client, url)
+    once = _meeting_of_60(vt, measure)
+
     base = rows[0][1]
     print(
         f"signals: {Signal.objects.count():,}  persons: {Signal.objects.values('involvements__person').distinct().count():,}  "
@@ -116,6 +120,87 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|")
     for name, median, p95, q in rows:
         print(f"| {name} | {median:.1f} | {p95:.1f} | {q:.1f} | {median / base:.1f} |")
+    for name, ms in once:
+        print(f"| {name} (one run) | {ms:.0f} | | | |")
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _meeting_of_60(client, measure) -> list[tuple[str, float]]:
+    """A meeting with 60 decided items: meeting mode, then concluding it and its minutes.
+
+    Everything happens in one transaction that is rolled back, so the benchmark database
+    stays as synth made it; the minutes go to a temporary directory.
+    """
+    import tempfile
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db import transaction
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accounts.models import Organisation, User
+    from accounts.roles import Role
+    from referrals.routes import Route
+    from screening import services
+    from screening.documents import minutes_generate
+    from screening.models import Meeting
+    from signals.models import Signal
+
+    vt = User.objects.filter(role=Role.VT_STAFF, username__startswith="synth-s01").first()
+    officer = User.objects.filter(role=Role.VT_OFFICER, username__startswith="synth-s01").first()
+    results: list[tuple[str, float]] = []
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-media-")
+    try:
+        with transaction.atomic():
+            when = timezone.now() + timedelta(days=3650)
+            meeting = Meeting.objects.create(
+                region=vt.organisation.region, scheduled_for=when, agenda_closes_at=when
+            )
+            signals = Signal.objects.filter(
+                region=vt.organisation.region, status="registered", is_acute=False
+            ).exclude(agenda_items__meeting__status__in=["planned", "agenda_closed", "in_session"])[
+                :60
+            ]
+            for signal in signals:
+                services.agenda_item_add(meeting=meeting, signal=signal, actor=vt)
+            meeting = services.meeting_start(meeting=meeting, actor=vt)
+            owner = Organisation.objects.filter(region=vt.organisation.region, kind="zvh").first()
+            for item in meeting.items.all():
+                services.item_decide(
+                    item=item,
+                    actor=officer,
+                    version=item.version,
+                    decision=services.Decision(
+                        routes=[Route.CARE_COORDINATOR], follow_up_owner=owner
+                    ),
+                )
+            count = meeting.items.count()
+            measure(
+                f"meeting mode, {count} items",
+                client,
+                reverse("screening:detail", args=[meeting.public_id]),
+            )
+            started = time.perf_counter()
+            services.meeting_conclude(meeting=meeting, actor=vt)
+            results.append(
+                (
+                    f"conclude {count} items (hand-off included)",
+                    (time.perf_counter() - started) * 1000,
+                )
+            )
+            started = time.perf_counter()
+            minutes_generate(meeting_id=meeting.pk, actor_id=vt.pk)
+            results.append(
+                (f"minutes PDF of {count} items", (time.perf_counter() - started) * 1000)
+            )
+            raise _Rollback
+    except _Rollback:
+        pass
+    return results
 
 
 if __name__ == "__main__":
