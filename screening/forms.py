@@ -17,16 +17,33 @@ ADVICE_CHECKLIST = [
 
 
 class _RegionForm(forms.Form):
-    """A form whose organisation choices are limited to the meeting's region."""
+    """A form whose organisation choices are limited to the meeting's region.
 
-    def __init__(self, *args, region_id: int, **kwargs):
+    ``organisation_kinds`` narrows a field to (kinds to include or None, kinds to exclude).
+    ``organisations``, the region's organisations read once per request, renders the
+    choices without a query per form: meeting pages show one form per agenda item.
+    """
+
+    organisation_kinds: dict[str, tuple[frozenset[str] | None, frozenset[str]]] = {}
+
+    def __init__(
+        self, *args, region_id: int, organisations: list[Organisation] | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        organisations = Organisation.objects.filter(region_id=region_id, is_active=True).order_by(
-            "name"
-        )
-        for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField):
-                field.queryset = organisations
+        region = Organisation.objects.filter(region_id=region_id, is_active=True).order_by("name")
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ModelChoiceField):
+                continue
+            include, exclude = self.organisation_kinds.get(name, (None, frozenset()))
+            queryset = region.filter(kind__in=include) if include else region
+            field.queryset = queryset.exclude(kind__in=exclude) if exclude else queryset
+            if organisations is not None:
+                blank = [("", field.empty_label)] if field.empty_label is not None else []
+                field.widget.choices = blank + [
+                    (o.pk, str(o))
+                    for o in organisations
+                    if (not include or o.kind in include) and o.kind not in exclude
+                ]
 
 
 class ItemAddForm(forms.Form):
@@ -36,6 +53,22 @@ class ItemAddForm(forms.Form):
 
 
 class ItemConfigureForm(_RegionForm):
+    # The choices the service accepts: presenters from the table, guests who are not a
+    # municipality (municipalities hear the outcome; they do not join the table).
+    organisation_kinds = {
+        "presenter": (
+            frozenset(
+                {
+                    Organisation.Kind.VEILIG_THUIS,
+                    Organisation.Kind.POLICE_AVIM,
+                    Organisation.Kind.ZVH,
+                }
+            ),
+            frozenset(),
+        ),
+        "guest_organisation": (None, frozenset({Organisation.Kind.MUNICIPALITY})),
+    }
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     presenter = forms.ModelChoiceField(label=_("Inbrenger"), queryset=Organisation.objects.none())
     guest_organisation = forms.ModelChoiceField(
@@ -44,22 +77,6 @@ class ItemConfigureForm(_RegionForm):
         required=False,
         empty_label=_("— geen gast —"),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The choices the service accepts: presenters from the table, guests who are not a
-        # municipality (municipalities hear the outcome; they do not join the table).
-        orgs = self.fields["presenter"].queryset
-        self.fields["presenter"].queryset = orgs.filter(
-            kind__in=[
-                Organisation.Kind.VEILIG_THUIS,
-                Organisation.Kind.POLICE_AVIM,
-                Organisation.Kind.ZVH,
-            ]
-        )
-        self.fields["guest_organisation"].queryset = orgs.exclude(
-            kind=Organisation.Kind.MUNICIPALITY
-        )
 
 
 class AttendanceForm(_RegionForm):

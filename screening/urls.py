@@ -17,6 +17,7 @@ urlpatterns = [
     path("screening/<uuid:public_id>/aanwezigheid/", views.attendance, name="attendance"),
     path("screening/<uuid:public_id>/afronden/", views.conclude, name="conclude"),
     path("screening/<uuid:public_id>/addendum/", views.addendum, name="addendum"),
+    path(item + "formulieren/", views.item_forms, name="item_forms"),
     path(item + "verwijderen/", views.item_remove, name="item_remove"),
     path(item + "accepteren/", views.item_accept, name="item_accept"),
     path(item + "verplaatsen/", views.item_move, name="item_move"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.audit import record_access
-from accounts.models import AuditLogEntry
+from accounts.models import AuditLogEntry, Organisation
 from signals.models import Signal
 from signals.services import StaleVersion
 from signals.workflow import TransitionNotAllowed
@@ -53,17 +53,41 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(target, error)
 
 
-def _attach_decide_form(
-    item: AgendaItem, region_id: int, bound: forms.DecideForm | None = None
+def _region_organisations(meeting: Meeting) -> list[Organisation]:
+    """Read once per request: every form on the page renders its choices from this list."""
+    return list(
+        Organisation.objects.filter(region_id=meeting.region_id, is_active=True).order_by("name")
+    )
+
+
+def _attach_forms(
+    item: AgendaItem,
+    meeting: Meeting,
+    organisations: list[Organisation],
+    *,
+    decide: bool,
+    bound: forms.DecideForm | None = None,
 ) -> AgendaItem:
-    """Each item gets its own decision form, with ids unique on the page."""
+    """An item's settings form, and (when asked) its decision form; ids unique on the page."""
+    item.configure_form = forms.ItemConfigureForm(
+        region_id=meeting.region_id,
+        organisations=organisations,
+        auto_id=f"c{item.public_id.hex[:10]}_%s",
+        initial={
+            "version": item.version,
+            "presenter": item.presenter_id,
+            "guest_organisation": item.guest_organisation_id,
+        },
+    )
     if bound is not None:
         item.decide_form = bound
-    else:
+    elif decide:
         item.decide_form = forms.DecideForm(
-            region_id=region_id,
+            region_id=meeting.region_id,
+            organisations=organisations,
             auto_id=f"d{item.public_id.hex[:10]}_%s",
             initial={
+                "version": item.version,
                 "weighing": item.weighing,
                 "advice": item.advice,
                 "advice_checklist": item.advice_checklist,
@@ -86,8 +110,12 @@ def _item_response(
         return redirect("screening:detail", public_id=meeting.public_id)
     meeting.refresh_from_db()
     forms_by_name = forms_by_name or {}
-    item = _attach_decide_form(
-        _item(request, meeting, item_id), meeting.region_id, forms_by_name.get("decide")
+    item = _attach_forms(
+        _item(request, meeting, item_id),
+        meeting,
+        _region_organisations(meeting),
+        decide=bool(forms_by_name),
+        bound=forms_by_name.get("decide"),
     )
     context = _meeting_context(request, meeting, with_items=False) | {
         "item": item,
@@ -107,10 +135,13 @@ def _agenda_response(request: HttpRequest, meeting: Meeting, *, status: int = 20
 
 def _meeting_context(request: HttpRequest, meeting: Meeting, *, with_items: bool = True) -> dict:
     user = request.user
+    organisations = _region_organisations(meeting)
     items = []
     if with_items:
+        # Decision forms are loaded per item when it is opened (item_forms): rendering 60 of
+        # them made meeting mode take over a second.
         items = [
-            _attach_decide_form(item, meeting.region_id)
+            _attach_forms(item, meeting, organisations, decide=False)
             for item in selectors.meeting_items(user=user, meeting=meeting)
         ]
     return {
@@ -125,9 +156,27 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, *, with_items: bool
         "is_vt_officer": user.role == "vt_officer",
         "region_id": meeting.region_id,
         "add_form": forms.ItemAddForm(),
-        "attendance_form": forms.AttendanceForm(region_id=meeting.region_id),
+        "attendance_form": forms.AttendanceForm(
+            region_id=meeting.region_id, organisations=organisations
+        ),
         "addendum_form": forms.AddendumForm(),
     }
+
+
+@login_required
+@require_GET
+def item_forms(request: HttpRequest, public_id, item_id) -> HttpResponse:
+    """The input, classification and decision forms of one item, loaded when it is opened."""
+    meeting = _meeting(request, public_id)
+    item = _item(request, meeting, item_id)
+    if not (request.user.has_perm(MANAGE) or services.may_contribute(request.user, item)):
+        raise PermissionDenied
+    item = _attach_forms(item, meeting, _region_organisations(meeting), decide=True)
+    context = _meeting_context(request, meeting, with_items=False) | {
+        "item": item,
+        "item_forms": {},
+    }
+    return render(request, "screening/_item_forms.html", context)
 
 
 @login_required

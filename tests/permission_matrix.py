@@ -926,6 +926,14 @@ ROWS: list[Row] = [
         post=Method(Ok(302, MEETING), data=lambda c: {"text": "Correctie: AVIM was aanwezig."}),
     ),
     Row(
+        "screening:item_forms",
+        objects=(IN_SESSION_WITH_GUEST,),
+        kwargs=_item_kwargs,
+        # The forms of one item: the table, and the guest for the item it was invited for.
+        allowed=AT_TABLE | {GUEST},
+        get=Method(Ok(200)),
+    ),
+    Row(
         "screening:item_remove",
         objects=(PLANNED_WITH_GUEST,),
         kwargs=_item_kwargs,

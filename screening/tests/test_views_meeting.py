@@ -229,3 +229,42 @@ def test_it_invites_a_guest_for_one_item_from_the_agenda(world, meeting, login):
     assert response.status_code == 200
     item.refresh_from_db()
     assert item.guest_organisation == riec
+
+
+def _meeting_of(world, count: int) -> Meeting:
+    when = timezone.now() + timedelta(days=10 + count)
+    meeting = Meeting.objects.create(
+        region=world.region, scheduled_for=when, agenda_closes_at=when - timedelta(hours=24)
+    )
+    vt = world.user(Role.VT_STAFF)
+    for _ in range(count):
+        services.agenda_item_add(meeting=meeting, signal=registered_signal(world), actor=vt)
+    return services.meeting_start(meeting=meeting, actor=vt)
+
+
+def test_it_opens_meeting_mode_in_the_same_number_of_queries_for_5_and_30_items(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.user(Role.VT_STAFF))
+    counts = []
+    for size in (5, 30):
+        meeting = _meeting_of(world, size)
+        url = reverse("screening:detail", args=[meeting.public_id])
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_it_loads_an_items_forms_when_it_is_opened(world, login):
+    meeting = _meeting_of(world, 2)
+    item = meeting.items.first()
+    response = login(world.user(Role.VT_OFFICER)).get(
+        reverse("screening:item_forms", args=[meeting.public_id, item.public_id]), **HTMX
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Besluit vastleggen" in html
+    assert 'value="final"' in html  # the VT officer may confirm the final classification
