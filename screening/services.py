@@ -60,7 +60,10 @@ def _locked_item(item: AgendaItem, version: int | None = None) -> AgendaItem:
         AgendaItem.objects.select_for_update().select_related("meeting", "signal").get(pk=item.pk)
     )
     if version is not None and locked.version != version:
-        raise signal_services.StaleVersion(locked.version)
+        raise signal_services.StaleVersion(
+            locked.version,
+            _("Dit agendapunt is intussen door iemand anders gewijzigd. Laad de pagina opnieuw."),
+        )
     return locked
 
 

@@ -54,11 +54,12 @@ from .workflow import (
 
 
 class StaleVersion(Exception):
-    """Somebody else changed the signal since the actor read it."""
+    """Somebody else changed the record since the actor read it (optimistic lock)."""
 
-    def __init__(self, current: int):
+    def __init__(self, current: int, message: str | None = None):
         super().__init__(
-            _(
+            message
+            or _(
                 "Dit signaal is intussen door iemand anders gewijzigd. Laad de pagina opnieuw en controleer de gegevens."
             )
         )

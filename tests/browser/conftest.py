@@ -157,12 +157,19 @@ def totp_code(username: str, *, offset_steps: int = 0) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-def log_in(page, username: str) -> None:
-    """Both login steps as a person takes them; ends on the start page."""
+def log_in(page, username: str, *, step: int = 0) -> None:
+    """Log in through the two login steps as ``username``.
+
+    ``step=1`` uses the authenticator's next code, for a second login of the same user within
+    one 30-second window: a code is single-use, replaying it is refused.
+    """
+    from playwright.sync_api import expect
+
+    page.context.clear_cookies()
     page.goto("/inloggen/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Volgende").click()
-    page.get_by_label("Verificatiecode").fill(totp_code(username))
+    page.get_by_label("Verificatiecode").fill(totp_code(username, offset_steps=step))
     page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom")

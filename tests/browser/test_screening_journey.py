@@ -20,22 +20,9 @@ from screening.models import Meeting
 from signals import services as signal_services
 from signals.models import Signal
 from signals.tests.factories import make_signal
-from tests.browser.conftest import DEMO_PASSWORD, totp_code
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, username: str, *, step: int = 0) -> None:
-    """``step=1``: the authenticator's next code, for a second login within one 30 s window
-    (a code is single-use: replaying it is refused)."""
-    page.context.clear_cookies()
-    page.goto("/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Volgende").click()
-    page.get_by_label("Verificatiecode").fill(totp_code(username, offset_steps=step))
-    page.get_by_role("button", name="Inloggen").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom")
 
 
 def registered(officer: User, vt: User, description: str) -> Signal:

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from signals.models import Signal
-from tests.browser.conftest import DEMO_PASSWORD, totp_code
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,17 +24,6 @@ PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-
-
-def log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Volgende").click()
-    page.get_by_label("Verificatiecode").fill(totp_code(username))
-    page.get_by_role("button", name="Inloggen").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom")
 
 
 def test_a_signal_goes_from_heerlen_to_the_register(
