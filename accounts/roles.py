@@ -60,13 +60,43 @@ _SIGNAL_REGISTER = _SIGNAL_PARTNER | {
 _TABLE_PARTNER = frozenset({"screening.view_meeting", "screening.contribute_to_meeting"})
 _TABLE_CHAIR = _TABLE_PARTNER | {"screening.manage_agenda", "screening.conclude_meeting"}
 
+# Follow-up: VT opens cases and sends referrals; a lead organisation works its cases; a
+# receiving organisation answers referrals. Which cases and referrals: cases/referrals selectors.
+_CASE_LEAD = frozenset(
+    {
+        "cases.view_case",
+        "cases.lead_case",
+        "cases.view_action",
+        "cases.change_action",
+        "referrals.view_referral",
+        "referrals.answer_referral",
+    }
+)
+_CASE_REGISTER = _CASE_LEAD | {
+    "cases.open_case",
+    "cases.change_case",
+    "cases.add_consent",
+    "cases.view_consent",
+    "referrals.send_referral",
+}
+# The zorgcoördinator's shielded trajectories; a process director reads only those of a case
+# referred to its ZVH (cases.selectors).
+_TRAJECTORIES = frozenset({"cases.view_trajectory", "cases.manage_trajectory"})
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.MUNICIPAL_OFFICER: _SIGNAL_INTAKE,
-    Role.VT_STAFF: _SIGNAL_REGISTER | _TABLE_CHAIR,
-    Role.VT_OFFICER: _SIGNAL_REGISTER | _TABLE_CHAIR,
-    Role.AVIM: _SIGNAL_PARTNER | {"signals.record_acute_consultation"} | _TABLE_PARTNER,
-    Role.CARE_COORDINATOR: _SIGNAL_PARTNER | _TABLE_PARTNER,
-    Role.PROCESS_DIRECTOR: frozenset(),
+    Role.MUNICIPAL_OFFICER: _SIGNAL_INTAKE | _CASE_LEAD,
+    Role.VT_STAFF: _SIGNAL_REGISTER | _TABLE_CHAIR | _CASE_REGISTER,
+    Role.VT_OFFICER: _SIGNAL_REGISTER | _TABLE_CHAIR | _CASE_REGISTER,
+    Role.AVIM: _SIGNAL_PARTNER
+    | {"signals.record_acute_consultation"}
+    | _TABLE_PARTNER
+    | _CASE_LEAD,
+    Role.CARE_COORDINATOR: _SIGNAL_PARTNER
+    | _TABLE_PARTNER
+    | _CASE_LEAD
+    | _TRAJECTORIES
+    | {"cases.add_consent", "cases.view_consent"},
+    Role.PROCESS_DIRECTOR: _CASE_LEAD | {"cases.view_trajectory"},
     Role.CHAIN_DIRECTOR: frozenset(),
     Role.POLICY_ANALYST: frozenset(),
     Role.PRIVACY_OFFICER: frozenset({"accounts.view_auditlogentry"}),

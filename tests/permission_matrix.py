@@ -1096,6 +1096,13 @@ ROWS: list[Row] = [
     ),
 ]
 
+# The later apps keep their rows beside their code, in this module's vocabulary. Imported
+# here, after the vocabulary above is defined, so that they can import it.
+from cases.tests.matrix import ROWS as _CASE_ROWS  # noqa: E402
+from referrals.tests.matrix import ROWS as _REFERRAL_ROWS  # noqa: E402
+from reporting.tests.matrix import ROWS as _REPORTING_ROWS  # noqa: E402
+
+ROWS += [*_CASE_ROWS, *_REFERRAL_ROWS, *_REPORTING_ROWS]
 ROWS_BY_NAME = {row.name: row for row in ROWS}
 
 # Patterns without a name that cannot be reversed, outside the admin, with the reason they

@@ -1,0 +1,7 @@
+"""Permission-matrix rows for the reporting app's URLs (see tests/permission_matrix.py)."""
+
+from __future__ import annotations
+
+from tests.permission_matrix import Row
+
+ROWS: list[Row] = []
