@@ -11,12 +11,20 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("signals.api_urls")),
     path("", include("screening.api_urls")),
+    path("", include("cases.api_urls")),
+    path("", include("cases.trajectory_api_urls")),
+    path("", include("referrals.api_urls")),
+    path("", include("reporting.api_urls")),
 ]
 
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("signals.urls")),
     path("", include("screening.urls")),
+    path("casussen/", include("cases.urls")),
+    path("trajecten/", include("cases.trajectory_urls")),
+    path("verwijzingen/", include("referrals.urls")),
+    path("rapportage/", include("reporting.urls")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

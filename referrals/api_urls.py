@@ -1,0 +1,3 @@
+"""API routes, included in ``config.urls`` under ``/api/v1/`` (namespace "api")."""
+
+urlpatterns: list = []

@@ -1,0 +1,7 @@
+"""HTML routes of referrals (namespace "referrals"), under /verwijzingen/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "referrals"
+
+urlpatterns: list = []

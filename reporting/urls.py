@@ -1,0 +1,7 @@
+"""HTML routes of reporting (namespace "reporting"), under /rapportage/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "reporting"
+
+urlpatterns: list = []
