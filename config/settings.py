@@ -215,9 +215,21 @@ SCREENING_MEETING_TIME = env.str("SCREENING_MEETING_TIME", default="10:00")
 SCREENING_AGENDA_CUTOFF_HOURS = env.int("SCREENING_AGENDA_CUTOFF_HOURS", default=24)
 # The agenda PDF shows person names only when the region has decided it may.
 SCREENING_AGENDA_FULL_NAMES = env.bool("SCREENING_AGENDA_FULL_NAMES", default=False)
+# Follow-up reminders (each idempotent: one reminder per event, however often the task runs).
+REFERRAL_ANSWER_WORKING_DAYS = env.int("REFERRAL_ANSWER_WORKING_DAYS", default=5)
+REFLECTION_REMINDER_DAYS = env.int("REFLECTION_REMINDER_DAYS", default=14)
+
 CELERY_BEAT_SCHEDULE = {
     "plan-weekly-screening-meetings": {
         "task": "screening.tasks.plan_weekly_meetings",
+        "schedule": timedelta(hours=1),
+    },
+    "case-and-trajectory-reminders": {
+        "task": "cases.tasks.send_reminders",
+        "schedule": timedelta(hours=1),
+    },
+    "referral-reminders": {
+        "task": "referrals.tasks.send_reminders",
         "schedule": timedelta(hours=1),
     },
 }

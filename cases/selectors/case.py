@@ -14,7 +14,7 @@ from django.http import Http404
 from accounts.models import User
 from accounts.roles import Role
 
-from ..models import Case
+from ..models import Case, Consent
 
 REGISTER_ROLES = frozenset({Role.VT_STAFF, Role.VT_OFFICER})
 
@@ -42,3 +42,13 @@ def case_get(*, user: User, public_id) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def valid_consent(*, person, day):
+    """The person's consent valid on ``day`` (given, not withdrawn), newest first, or None."""
+    return (
+        Consent.objects.filter(person=person, given_on__lte=day)
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+        .order_by("-given_on", "-pk")
+        .first()
+    )
