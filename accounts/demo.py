@@ -62,11 +62,7 @@ DEMO_USERS = [
     ("demo-vt-officer", Role.VT_OFFICER, VT),
     ("demo-avim", Role.AVIM, "Politie eenheid Limburg — AVIM"),
     ("demo-zoco", Role.CARE_COORDINATOR, "Zorg- en Veiligheidshuis Parkstad"),
-    (
-        "demo-procesregisseur",
-        Role.PROCESS_DIRECTOR,
-        "Zorg- en Veiligheidshuis Maastricht-Heuvelland",
-    ),
+    ("demo-procesregisseur", Role.PROCESS_DIRECTOR, "Zorg- en Veiligheidshuis Parkstad"),
     ("demo-riec", Role.CHAIN_DIRECTOR, "RIEC Limburg"),
     ("demo-beleid", Role.POLICY_ANALYST, "Gemeente Maastricht"),
     ("demo-fg", Role.PRIVACY_OFFICER, VT),

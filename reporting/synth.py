@@ -43,6 +43,8 @@ from signals.models import (
 from signals.validation import normalise
 from signals.workflow import Status
 
+from .synth_followup import follow_up
+
 BATCH = 5000
 UNUSABLE = "!"  # an unusable password hash: synthetic users cannot log in with a password
 YEARS = 10
@@ -207,6 +209,9 @@ class SynthResult:
     persons: int = 0
     meetings: int = 0
     items: int = 0
+    cases: int = 0
+    referrals: int = 0
+    trajectories: int = 0
 
 
 def _bulk(model, rows: list, result_ids: bool = False) -> list:
@@ -239,6 +244,7 @@ def _region(rng: random.Random, index: int) -> RegionWorld:
             Organisation.Kind.RIEC,
             Organisation.Kind.LABOUR_INSPECTORATE,
             Organisation.Kind.CARE_PROVIDER,
+            Organisation.Kind.COMENSHA,
         }
     }
     users = {}
@@ -450,9 +456,14 @@ def generate(*, regions: int, signals: int, seed: int = 1, stdout=None) -> Synth
         m, i = _meetings(world, signal_rows, meta, rng)
         result.meetings += m
         result.items += i
+        c, r, t = follow_up(world, signal_rows, meta, rng, _bulk)
+        result.cases += c
+        result.referrals += r
+        result.trajectories += t
         if stdout:
             stdout.write(
-                f"  {world.region.name}: {len(signal_rows)} signals, {len(person_pool)} persons, {m} meetings"
+                f"  {world.region.name}: {len(signal_rows)} signals, {len(person_pool)} persons, "
+                f"{m} meetings, {c} cases, {r} referrals, {t} trajectories"
             )
     return result
 

@@ -31,10 +31,7 @@ EXPECTED_USERS = {
     "demo-vt-officer": ("vt_officer", "Veilig Thuis Zuid-Limburg"),
     "demo-avim": ("avim", "Politie eenheid Limburg — AVIM"),
     "demo-zoco": ("care_coordinator", "Zorg- en Veiligheidshuis Parkstad"),
-    "demo-procesregisseur": (
-        "process_director",
-        "Zorg- en Veiligheidshuis Maastricht-Heuvelland",
-    ),
+    "demo-procesregisseur": ("process_director", "Zorg- en Veiligheidshuis Parkstad"),
     "demo-riec": ("chain_director", "RIEC Limburg"),
     "demo-beleid": ("policy_analyst", "Gemeente Maastricht"),
     "demo-fg": ("privacy_officer", "Veilig Thuis Zuid-Limburg"),

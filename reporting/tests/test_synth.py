@@ -2,6 +2,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from cases.models import Case, PhaseChange, Trajectory
+from referrals.models import Referral
+from referrals.workflow import ReferralStatus
 from screening.models import AgendaItem, Meeting
 from signals.models import Person, Signal, SignalEvent, SignalPerson
 from signals.workflow import IN_REGISTER, Status
@@ -20,6 +23,20 @@ def test_it_fills_regions_with_consistent_signals(db):
     assert Meeting.objects.exists()
     assert not AgendaItem.objects.exclude(signal__status__in=IN_REGISTER).exists()
     assert SignalEvent.objects.filter(to_status=Status.DRAFT).count() == 120
+
+
+def test_it_follows_routed_signals_up_with_cases_referrals_and_trajectories(db):
+    call_command("synth", regions=1, signals=300, seed=5)
+    routed = Signal.objects.filter(status=Status.ROUTED).count()
+    assert Case.objects.count() == routed > 0
+    # Every case holds its routed signal and that signal's first person.
+    assert not Case.objects.filter(case_signals__isnull=True).exists()
+    assert not Case.objects.filter(case_persons__isnull=True).exists()
+    assert Referral.objects.count() >= routed
+    assert set(Referral.objects.values_list("status", flat=True)) == set(ReferralStatus.values)
+    assert not Referral.objects.exclude(status="draft").filter(legal_basis="").exists()
+    assert Trajectory.objects.exists()
+    assert PhaseChange.objects.count() >= Trajectory.objects.count()
 
 
 class _Rollback(Exception):

@@ -28,5 +28,7 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
         self.stdout.write(
             f"{result.regions} regions, {result.signals} signals, {result.persons} persons, "
-            f"{result.meetings} meetings, {result.items} agenda items in {time.monotonic() - started:.1f} s"
+            f"{result.meetings} meetings, {result.items} agenda items, {result.cases} cases, "
+            f"{result.referrals} referrals, {result.trajectories} trajectories "
+            f"in {time.monotonic() - started:.1f} s"
         )
