@@ -9,6 +9,8 @@ places and businesses and the facts about them, never the victim's file
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -87,6 +89,11 @@ class Instrument(models.TextChoices):
     OTHER = "other", _("Anders")
 
 
+def plan_path(instance: Referral, filename: str) -> str:
+    # A random stored name outside the web root: the original name is kept in the row only.
+    return f"plans/{instance.case.region_id}/{uuid.uuid4().hex}"
+
+
 class Referral(TimeStampedModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
     route = models.CharField(_("route"), max_length=30, choices=Route.choices)
@@ -128,13 +135,27 @@ class Referral(TimeStampedModel):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Veilig Thuis recorded the answer for a receiver without users in the system.
+    answered_on_behalf = models.BooleanField(_("namens de ontvanger vastgelegd"), default=False)
     response = models.TextField(_("reactie"), blank=True, validators=[MaxLengthValidator(5000)])
     completed_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     feedback = models.TextField(
         _("terugkoppeling"), blank=True, validators=[MaxLengthValidator(10_000)]
     )
-    plan = models.FileField(_("integraal plan van aanpak"), upload_to="plans/%Y/", blank=True)
+    plan = models.FileField(
+        _("integraal plan van aanpak"), upload_to=plan_path, max_length=200, blank=True
+    )
     plan_name = models.CharField(max_length=200, blank=True)
+    plan_content_type = models.CharField(max_length=100, blank=True)
+    plan_size = models.PositiveIntegerField(null=True, blank=True)
+    plan_sha256 = models.CharField(max_length=64, blank=True)
+    plan_uploaded_at = models.DateTimeField(null=True, blank=True)
+    plan_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -162,6 +183,8 @@ class Referral(TimeStampedModel):
                 fields=["receiving_organisation", "status", "-sent_at"],
                 name="referral_inbox_idx",
             ),
+            # Veilig Thuis' list of what it sent and what still waits for an answer.
+            models.Index(fields=["status", "-sent_at"], name="referral_status_sent_idx"),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from cases.models import LeadKind
 from referrals.routes import Route
 from signals.models import Classification, ClassificationRecord
 
@@ -149,3 +150,49 @@ class AddendumForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=10_000,
     )
+
+
+class RouteForm(forms.Form):
+    """Veilig Thuis hands a waiting decision to an open case of the same person, or a new one."""
+
+    NEW = "new"
+
+    target = forms.ChoiceField(label=_("Doorleiden naar"), widget=forms.RadioSelect)
+    lead_organisation = forms.ModelChoiceField(
+        label=_("Regiehouder van de nieuwe casus"),
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
+    lead_kind = forms.ChoiceField(
+        label=_("Soort regiehouder"), choices=LeadKind.choices, required=False
+    )
+
+    def __init__(self, *args, region_id: int, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cases = {str(c.public_id): c for c in cases}
+        self.fields["target"].choices = [
+            *[
+                (
+                    key,
+                    _("Bestaande casus %(ref)s (regie: %(org)s)")
+                    % {"ref": c.reference, "org": c.lead_organisation.name},
+                )
+                for key, c in self.cases.items()
+            ],
+            (self.NEW, _("Een nieuwe casus")),
+        ]
+        self.fields["lead_organisation"].queryset = Organisation.objects.filter(
+            region_id=region_id, is_active=True
+        ).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("target") == self.NEW and not data.get("lead_organisation"):
+            self.add_error("lead_organisation", _("Kies de regiehouder van de nieuwe casus."))
+        if data.get("target") == self.NEW and not data.get("lead_kind"):
+            self.add_error("lead_kind", _("Kies wie de regie heeft."))
+        return data
+
+    @property
+    def chosen_case(self):
+        return self.cases.get(self.cleaned_data.get("target"))

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region, TimeStampedModel
+from cases.models import Case
 from referrals.routes import Route
 from signals.models import Signal
 
@@ -106,6 +107,15 @@ class AgendaItem(TimeStampedModel):
         verbose_name=_("eigenaar vervolg"),
     )
     follow_up_due = models.DateField(_("vervolg uiterlijk"), null=True, blank=True)
+    # Set when the item evaluates an open case (the case back at the table), not a new signal.
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluation_items",
+        verbose_name=_("evaluatie van casus"),
+    )
     # How often this signal was carried over before it reached this meeting.
     times_carried_over = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
@@ -155,6 +165,10 @@ class RouteDecision(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     handed_off_at = models.DateTimeField(null=True, blank=True)
+    # The case the decision was handed to (opened, joined or evaluated).
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="route_decisions"
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -1,8 +1,8 @@
 """Every change at the screening table: one function per use case, in one transaction.
 
 Signals move along their own life cycle through ``signals.services`` (this app never
-writes a signal itself); the hand-off of route decisions goes through ``hand_off`` below,
-which the follow-up part of the route (cases, referrals) takes over.
+writes a signal itself); concluding a meeting hands the route decisions to the follow-up
+(cases, referrals) through ``handoff``.
 """
 
 from __future__ import annotations
@@ -19,12 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Region, User
+from cases.models import CaseEventKind
+from cases.services import case as case_services
 from referrals.routes import Route
 from signals import services as signal_services
 from signals.models import Classification, EventKind, Signal
 from signals.workflow import Status as SignalStatus
 from signals.workflow import TransitionNotAllowed
 
+from . import handoff
 from .models import Addendum, AgendaItem, Attendance, Meeting, PartnerInput, RouteDecision
 from .workflow import AGENDA_EDITABLE, MEETING_TRANSITIONS, ItemOutcome, ItemState, MeetingStatus
 
@@ -572,21 +575,6 @@ def item_carry_over(*, item: AgendaItem, actor: User, version: int) -> AgendaIte
 # --- concluding ----------------------------------------------------------------------------
 
 
-def hand_off(*, decision: RouteDecision, actor: User) -> None:
-    """Give a route decision to the follow-up part of the route.
-
-    Until cases and referrals exist, the decision itself is the record: it stays in the
-    "to route" list (``selectors.decisions_to_route``) with ``handed_off_at`` empty.
-    """
-    signal_services.event_append(
-        signal=decision.item.signal,
-        kind=EventKind.ROUTE,
-        summary=_("Route besloten: %(route)s") % {"route": decision.get_route_display()},
-        actor=actor,
-        visible_to_sender=True,
-    )
-
-
 @transaction.atomic
 def meeting_conclude(*, meeting: Meeting, actor: User) -> Meeting:
     """Adopt the outcomes: decided signals are screened (or closed), the rest carries over."""
@@ -601,7 +589,8 @@ def meeting_conclude(*, meeting: Meeting, actor: User) -> Meeting:
         )
     items = list(
         meeting.items.select_for_update(of=("self",))
-        .select_related("signal", "signal__reporting_organisation")
+        .select_related("signal", "signal__reporting_organisation", "case", "presenter")
+        .select_related("follow_up_owner")
         .prefetch_related("decisions")
         .order_by("position", "pk")
     )
@@ -614,7 +603,14 @@ def meeting_conclude(*, meeting: Meeting, actor: User) -> Meeting:
         signal = signals[item.signal_id]
         if item.outcome == ItemOutcome.DECIDED and item.state == ItemState.ACCEPTED:
             routes = {d.route for d in item.decisions.all()}
-            if (
+            if item.case_id is not None:
+                case_services.case_event_append(
+                    case=item.case,
+                    kind=CaseEventKind.EVALUATION,
+                    summary=_("Geëvalueerd aan de screeningstafel"),
+                    actor=actor,
+                )
+            elif (
                 routes == {Route.NO_FURTHER_ACTION}
                 and signal.final_classification == Classification.NONE
             ):
@@ -631,9 +627,8 @@ def meeting_conclude(*, meeting: Meeting, actor: User) -> Meeting:
                     actor=actor,
                     summary=_("Gescreend in het overleg"),
                 )
-            for decision in item.decisions.all():
-                decision.item = item
-                hand_off(decision=decision, actor=actor)
+            item.signal = signal
+            handoff.item_hand_off(item=item, actor=actor)
         else:
             if item.outcome == ItemOutcome.PENDING:
                 item.outcome = ItemOutcome.CARRIED_OVER
@@ -653,6 +648,7 @@ def meeting_conclude(*, meeting: Meeting, actor: User) -> Meeting:
                     guest_organisation=item.guest_organisation,
                     proposed_by=item.proposed_by,
                     state=item.state,
+                    case=item.case,
                     times_carried_over=item.times_carried_over + (item.state == ItemState.ACCEPTED),
                 )
             if item.state == ItemState.ACCEPTED:

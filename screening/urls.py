@@ -26,4 +26,8 @@ urlpatterns = [
     path(item + "classificeren/", views.item_classify, name="item_classify"),
     path(item + "besluit/", views.item_decide, name="item_decide"),
     path(item + "doorschuiven/", views.item_carry_over, name="item_carry_over"),
+    path(item + "doorleiden/", views.item_route, name="item_route"),
+    path(
+        "screening/casus/<uuid:public_id>/evaluatie/", views.case_evaluation, name="case_evaluation"
+    ),
 ]

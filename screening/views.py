@@ -18,11 +18,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.audit import record_access
 from accounts.models import AuditLogEntry, Organisation
+from cases.selectors import case as case_selectors
 from signals.models import Signal
 from signals.services import StaleVersion
 from signals.workflow import TransitionNotAllowed
 
-from . import forms, selectors, services
+from . import forms, handoff, selectors, services
 from .documents import agenda_pdf
 from .models import AgendaItem, Meeting
 from .workflow import AGENDA_EDITABLE, MeetingStatus
@@ -552,3 +553,65 @@ def minutes_document(request: HttpRequest, public_id) -> HttpResponse:
         filename=f"verslag-screening-{stamp}.pdf",
         content_type="application/pdf",
     )
+
+
+# --- handing decisions to the follow-up ------------------------------------------------------
+
+
+@login_required
+def item_route(request: HttpRequest, public_id, item_id) -> HttpResponse:
+    """VT chooses where a waiting decision goes: an open case of the same person, or a new one."""
+    if not request.user.has_perm("cases.open_case"):
+        raise PermissionDenied
+    meeting = _meeting(request, public_id)
+    item = _item(request, meeting, item_id)
+    pending = selectors.decisions_to_route(user=request.user).filter(item=item)
+    if not pending.exists():
+        raise Http404
+    cases = case_selectors.open_cases_sharing_victims(signal=item.signal).select_related(
+        "lead_organisation"
+    )
+    form = forms.RouteForm(
+        request.POST or None, region_id=meeting.region_id, cases=list(cases[:20])
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = handoff.decision_route(
+                item=item,
+                actor=request.user,
+                case=form.chosen_case,
+                lead_organisation=form.cleaned_data.get("lead_organisation"),
+                lead_kind=form.cleaned_data.get("lead_kind") or "",
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Doorgeleid naar casus %(ref)s.") % {"ref": case.reference})
+            return redirect("screening:overview")
+    record_access(
+        kind=AuditLogEntry.AccessKind.READ,
+        instance=item.signal,
+        extra={"case_ids": [str(c.public_id) for c in form.cases.values()]},
+    )
+    return render(
+        request,
+        "screening/route.html",
+        {"meeting": meeting, "item": item, "decisions": list(pending), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def case_evaluation(request: HttpRequest, public_id) -> HttpResponse:
+    """Put an open case back on the next screening agenda (linked from the case page)."""
+    _require_manage(request)
+    case = case_selectors.case_get(user=request.user, public_id=public_id)
+    try:
+        item = handoff.case_evaluation_schedule(case=case, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("cases:detail", public_id=case.public_id)
+    messages.success(request, _("De casus staat op de agenda van het volgende overleg."))
+    return redirect("screening:detail", public_id=item.meeting.public_id)

@@ -92,7 +92,7 @@ def test_the_table_runs_a_meeting_from_agenda_to_screened_signal(world, vt, meet
     assert concluded.status_code == 200, concluded.json()
     assert concluded.json()["status"] == "concluded"
     assert concluded.json()["concluded_at"] is not None
-    assert Signal.objects.get(pk=signal.pk).status == "screened"
+    assert Signal.objects.get(pk=signal.pk).status == "routed"  # the hand-off opened its case
     assert Signal.objects.get(pk=signal.pk).final_classification == "suspected"
     # The undecided item comes back on the next meeting's agenda.
     assert AgendaItem.objects.filter(signal=waiting.signal).exclude(meeting=meeting).exists()

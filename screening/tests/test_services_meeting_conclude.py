@@ -7,11 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.audit import acting_as
-from accounts.models import AuditLogEntry
+from accounts.models import AuditLogEntry, Organisation
 from accounts.roles import Role
+from cases.models import Case
+from cases.tests.factories import make_case
 from referrals.routes import Route
-from screening import selectors, services
-from screening.models import AgendaItem, Meeting
+from screening import handoff, selectors, services
+from screening.models import AgendaItem, Meeting, RouteDecision
 from screening.services import MeetingStateError
 from screening.tests.factories import (
     MeetingFactory,
@@ -21,7 +23,7 @@ from screening.tests.factories import (
     registered_signal,
 )
 from screening.workflow import ItemOutcome, ItemState, MeetingStatus
-from signals.models import Classification, EventKind
+from signals.models import Classification, EventKind, PersonRole, SignalPerson
 from signals.selectors import signal_timeline
 from signals.workflow import Status
 
@@ -58,6 +60,7 @@ def test_it_refuses_to_conclude_a_meeting_that_was_not_started(world, close_agen
     assert (meeting.status, meeting.concluded_at, meeting.concluded_by) == (status, None, None)
     assert _status(item.signal) == Status.SCHEDULED
     assert Meeting.objects.filter(region=world.region).count() == 1
+    assert not Case.objects.exists()
 
 
 @pytest.mark.parametrize("role", [Role.AVIM, Role.CARE_COORDINATOR, Role.MUNICIPAL_OFFICER])
@@ -91,16 +94,19 @@ def test_it_marks_the_meeting_concluded_by_whom(world):
 # --- decided items ---------------------------------------------------------------------------
 
 
-def test_a_decided_item_moves_its_signal_to_screened(world):
+def test_a_decided_item_is_screened_and_routed_to_its_case(world):
     meeting, (item,) = meeting_in_session(world)
     _final(world, item, Classification.SUSPECTED)
     decide(world, item, routes=[Route.CARE_COORDINATOR])
 
     _conclude(world, meeting)
 
-    assert _status(item.signal) == Status.SCREENED
-    event = item.signal.events.filter(kind=EventKind.STATUS).last()
-    assert (event.from_status, event.to_status) == (Status.SCHEDULED, Status.SCREENED)
+    assert _status(item.signal) == Status.ROUTED
+    steps = [(e.from_status, e.to_status) for e in item.signal.events.filter(kind=EventKind.STATUS)]
+    assert steps[-2:] == [
+        (Status.SCHEDULED, Status.SCREENED),
+        (Status.SCREENED, Status.ROUTED),
+    ]
 
 
 def test_no_trafficking_and_no_further_action_closes_the_signal(world):
@@ -116,14 +122,14 @@ def test_no_trafficking_and_no_further_action_closes_the_signal(world):
 
 
 @pytest.mark.parametrize(
-    ("final", "routes"),
+    ("final", "routes", "status"),
     [
-        ("", [Route.NO_FURTHER_ACTION]),  # no final classification yet
-        (Classification.POTENTIAL, [Route.NO_FURTHER_ACTION]),
-        (Classification.NONE, [Route.CARE_STRUCTURE]),
+        ("", [Route.NO_FURTHER_ACTION], Status.SCREENED),  # no final classification yet
+        (Classification.POTENTIAL, [Route.NO_FURTHER_ACTION], Status.SCREENED),
+        (Classification.NONE, [Route.CARE_STRUCTURE], Status.ROUTED),
     ],
 )
-def test_anything_else_decided_is_screened_not_closed(world, final, routes):
+def test_anything_else_decided_is_not_closed(world, final, routes, status):
     meeting, (item,) = meeting_in_session(world)
     if final:
         _final(world, item, final)
@@ -131,39 +137,48 @@ def test_anything_else_decided_is_screened_not_closed(world, final, routes):
 
     _conclude(world, meeting)
 
-    assert _status(item.signal) == Status.SCREENED
+    assert _status(item.signal) == status
 
 
-def test_each_route_decision_is_put_in_the_to_route_list_of_veilig_thuis(world):
+def test_each_decided_item_gets_a_case_and_each_partner_route_a_draft_referral(world):
     meeting, (first, second, closed) = meeting_in_session(world, items=3)
     decide(world, first, routes=[Route.CARE_COORDINATOR, Route.POLICE_OM])
     decide(world, second, routes=[Route.ZVH_WEIGHING])
     _final(world, closed, Classification.NONE)
     decide(world, closed, routes=[Route.NO_FURTHER_ACTION], follow_up_owner=None)
-    assert not selectors.decisions_to_route(user=world.user(Role.VT_STAFF)).exists()
 
     _conclude(world, meeting)
 
+    cases = {c.signals.get(): c for c in Case.objects.all()}
+    assert set(cases) == {first.signal, second.signal}
+    assert [(r.route, r.status) for r in cases[first.signal].referrals.all()] == [
+        (Route.POLICE_OM, "draft")
+    ]
+    assert (
+        cases[first.signal].referrals.get().receiving_organisation
+        == (world.orgs[Organisation.Kind.POLICE_AVIM])
+    )
+    assert [r.route for r in cases[second.signal].referrals.all()] == [Route.ZVH_WEIGHING]
+    assert all(
+        d.handed_off_at is not None and d.case_id
+        for d in RouteDecision.objects.exclude(route="none")
+    )
+    # Nothing waits for Veilig Thuis: no person of these signals had an open case.
     for role in (Role.VT_STAFF, Role.VT_OFFICER):
-        to_route = selectors.decisions_to_route(user=world.user(role))
-        assert sorted((d.item_id, d.route) for d in to_route) == sorted(
-            [
-                (first.pk, Route.CARE_COORDINATOR),
-                (first.pk, Route.POLICE_OM),
-                (second.pk, Route.ZVH_WEIGHING),
-            ]
-        )
-    assert all(d.handed_off_at is None for d in to_route)
-    for role in (Role.AVIM, Role.CARE_COORDINATOR, Role.MUNICIPAL_OFFICER):
         assert not selectors.decisions_to_route(user=world.user(role)).exists()
 
 
 def test_the_to_route_list_stays_within_the_region(world, other_world):
+    known = make_case(world).persons.get()
     meeting, (item,) = meeting_in_session(world)
+    SignalPerson.objects.create(signal=item.signal, person=known, role=PersonRole.POSSIBLE_VICTIM)
     decide(world, item, routes=[Route.POLICE_OM])
     _conclude(world, meeting)
 
+    assert selectors.decisions_to_route(user=world.user(Role.VT_STAFF)).exists()
     assert not selectors.decisions_to_route(user=other_world.user(Role.VT_STAFF)).exists()
+    for role in (Role.AVIM, Role.CARE_COORDINATOR, Role.MUNICIPAL_OFFICER):
+        assert not selectors.decisions_to_route(user=world.user(role)).exists()
 
 
 def test_the_sender_sees_the_route_on_its_signals_timeline(world):
@@ -173,14 +188,12 @@ def test_the_sender_sees_the_route_on_its_signals_timeline(world):
     _conclude(world, meeting)
 
     timeline = signal_timeline(user=world.user(Role.MUNICIPAL_OFFICER), signal=item.signal)
-    routes = [e.summary for e in timeline.filter(kind=EventKind.ROUTE)]
-    assert sorted(routes) == sorted(
-        [
-            f"Route besloten: {Route.CARE_COORDINATOR.label}",
-            f"Route besloten: {Route.ADMINISTRATIVE.label}",
-        ]
-    )
+    (route,) = [e.summary for e in timeline.filter(kind=EventKind.ROUTE)]
+    assert route.startswith("Route besloten: ")
+    assert str(Route.CARE_COORDINATOR.label) in route
+    assert str(Route.ADMINISTRATIVE.label) in route
     assert timeline.filter(to_status=Status.SCREENED).exists()
+    assert timeline.filter(to_status=Status.ROUTED).exists()
 
 
 # --- undecided items -------------------------------------------------------------------------
@@ -270,17 +283,17 @@ def test_it_saves_nothing_when_one_hand_off_fails(world):
     decide(world, first, routes=[Route.POLICE_OM])
     decide(world, second, routes=[Route.CARE_COORDINATOR])
     events = [first.signal.events.count(), second.signal.events.count()]
-    real_hand_off = services.hand_off
+    real_hand_off = handoff.item_hand_off
     calls = []
 
-    def failing_hand_off(*, decision, actor):
-        calls.append(decision.pk)
+    def failing_hand_off(*, item, actor):
+        calls.append(item.pk)
         if len(calls) == 2:
             raise RuntimeError("cases service unavailable")
-        real_hand_off(decision=decision, actor=actor)
+        return real_hand_off(item=item, actor=actor)
 
     with (
-        mock.patch.object(services, "hand_off", failing_hand_off),
+        mock.patch.object(handoff, "item_hand_off", failing_hand_off),
         pytest.raises(RuntimeError),
     ):
         _conclude(world, meeting)

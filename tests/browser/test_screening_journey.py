@@ -2,7 +2,8 @@
 
 demo-vt opens this week's meeting, reorders two items and starts it; demo-avim adds what it
 knows to an item; demo-vt-officer confirms the final classification "suspected" and decides
-the route to the care coordinator; demo-vt concludes and downloads the minutes.
+the route to the care coordinator; demo-vt concludes (which opens the care coordinator's
+case) and downloads the minutes.
 """
 
 from __future__ import annotations
@@ -110,8 +111,10 @@ def test_the_table_screens_a_signal_from_agenda_to_minutes(
     first.refresh_from_db()
     assert (meeting.status, first.status, first.final_classification) == (
         "concluded",
-        "screened",
+        "routed",  # the hand-off opened the care coordinator's case
         "suspected",
     )
+    case = first.cases.get()
+    assert case.lead_kind == "care_coordinator" and case.lead_organisation == zvh
     # The undecided item waits on the next meeting's agenda.
     assert Meeting.objects.exclude(pk=meeting.pk).get().items.get().signal == second
