@@ -313,6 +313,7 @@ class PlaceForm(forms.Form):
     city = forms.CharField(label=_("Plaats"), max_length=100, required=False)
     url = forms.URLField(
         label=_("Website of app"),
+        max_length=200,
         assume_scheme="https",
         required=False,
         error_messages={"invalid": _("Vul een geldig webadres in.")},
@@ -320,6 +321,7 @@ class PlaceForm(forms.Form):
     kvk_number = forms.RegexField(
         label=_("KvK-nummer"),
         regex=r"^\d{8}$",
+        max_length=8,
         required=False,
         error_messages={"invalid": _("Een KvK-nummer bestaat uit 8 cijfers.")},
     )

@@ -90,13 +90,14 @@ class SignalFilters:
     ordering: str = "-submitted_at"
 
 
+# Every ordering ends in a unique column, so the API can page by keyset (api/pagination.py).
 ORDERINGS = {
     "-submitted_at": ("-submitted_at", "-pk"),
     "submitted_at": ("submitted_at", "pk"),
     "-received_at": ("-received_at", "-pk"),
     "received_at": ("received_at", "pk"),
-    "reference": ("year", "sequence"),
-    "-reference": ("-year", "-sequence"),
+    "reference": ("year", "sequence", "pk"),
+    "-reference": ("-year", "-sequence", "-pk"),
     "status": ("status", "-pk"),
 }
 

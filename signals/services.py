@@ -589,6 +589,10 @@ def acute_consultation_record(
         raise TransitionNotAllowed(_("Meld het signaal eerst als acuut."), current=signal.status)
     if consulted_at > timezone.now():
         errors["consulted_at"] = [_("Het overleg kan niet in de toekomst liggen.")]
+    elif timezone.localdate(consulted_at) < signal.received_at:
+        errors["consulted_at"] = [
+            _("Het overleg kan niet vóór de ontvangst van het signaal liggen.")
+        ]
     if not organisations:
         errors["organisations"] = [_("Kies met wie is overlegd.")]
     elif any(o.region_id != signal.region_id for o in organisations):

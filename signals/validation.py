@@ -24,6 +24,11 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", stripped.lower()).split())
 
 
+# Sane ranges for dates a user types: a year typed as 0202 or 1026 is refused, not stored.
+EARLIEST_RECEIVED_AT = date(2000, 1, 1)
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
 def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
@@ -34,6 +39,10 @@ def validate_signal_fields(
     errors: dict[str, list[str]] = {}
     if received_at and received_at > timezone.localdate():
         errors.setdefault("received_at", []).append(_("De ontvangstdatum ligt in de toekomst."))
+    elif received_at and received_at < EARLIEST_RECEIVED_AT:
+        errors.setdefault("received_at", []).append(
+            _("De ontvangstdatum ligt te ver in het verleden.")
+        )
     if not description or not description.strip():
         errors.setdefault("description", []).append(_("Beschrijf wat er is gezien."))
     elif len(description) > DESCRIPTION_MAX_LENGTH:
@@ -67,6 +76,10 @@ def validate_person_fields(
     day = reference_day or today
     if birth_date and birth_date > today:
         errors.setdefault("birth_date", []).append(_("De geboortedatum ligt in de toekomst."))
+    elif birth_date and birth_date < EARLIEST_BIRTH_DATE:
+        errors.setdefault("birth_date", []).append(
+            _("De geboortedatum ligt te ver in het verleden.")
+        )
     elif birth_date and age_band:
         low, high = AgeBand.bounds(age_band)
         if not low <= age_on(birth_date, day) <= high:

@@ -20,7 +20,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from accounts.roles import Role
 
 from . import forms, selectors, services
 from .models import Attachment, Signal
+from .pagination import BoundedPaginator
 from .services import StaleVersion
 from .workflow import (
     ALLOWED_TRANSITIONS,
@@ -192,7 +192,8 @@ def signal_list(request: HttpRequest) -> HttpResponse:
     register = selectors.is_register_user(user)
     filter_form = forms.SignalFilterForm(request.GET or None, user=user, register=register)
     filters = filter_form.filters()
-    page = Paginator(selectors.signal_list(user=user, filters=filters), PAGE_SIZE).get_page(
+    # The count stops at 1,000: the first page costs the same in a small or a national register.
+    page = BoundedPaginator(selectors.signal_list(user=user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     # One entry per page view, with the public ids shown; "search" when criteria narrow it.

@@ -93,6 +93,10 @@ FORBIDDEN = OpenApiResponse(
     ErrorSerializer,
     description="You may see this signal but your role may not do this.",
 )
+LIST_FORBIDDEN = OpenApiResponse(
+    ErrorSerializer,
+    description="Your role does not see signals (e.g. the administrator or the privacy officer).",
+)
 NOT_FOUND = OpenApiResponse(
     ErrorSerializer,
     description="No signal with this id that you may see: a signal of another organisation "

@@ -11,6 +11,7 @@ another form) are the services' (``signals.validation``); the viewsets map a ser
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -45,6 +46,7 @@ from ..selectors import can_see_partner_input
 from ..services import PersonInput, PlaceInput, SignalInput
 from ..workflow import Status
 
+ALPHA2 = re.compile(r"[A-Z]{2}")
 # The same limits as the intake form in the browser.
 MAX_PERSONS = 50
 MAX_PLACES = 50
@@ -186,7 +188,9 @@ class PersonInputSerializer(InputSerializer):
 
     def validate_nationality(self, value: str | None) -> str:
         code = (value or "").upper()
-        if code and not countries.name(code):
+        # Two ASCII letters first: django-countries reads digits as a numeric code, and int()
+        # fails on digits such as "³" (a 500 the fuzzer found).
+        if code and (not ALPHA2.fullmatch(code) or not countries.name(code)):
             raise serializers.ValidationError(_("Kies een land uit de lijst (ISO 3166-1 alpha-2)."))
         return code
 
@@ -217,6 +221,7 @@ class PlaceInputSerializer(InputSerializer):
     url = serializers.URLField(max_length=200, allow_blank=True, default="")
     kvk_number = serializers.RegexField(
         r"^\d{8}$",
+        max_length=8,
         allow_blank=True,
         default="",
         error_messages={"invalid": _("Een KvK-nummer bestaat uit 8 cijfers.")},

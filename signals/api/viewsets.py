@@ -33,6 +33,7 @@ from ..models import Note, Person, Signal
 from . import schema
 from .errors import ServiceErrorsMixin
 from .filters import SignalFilterSerializer
+from .pagination import KeysetPagination
 from .permissions import RequiredPermissions
 from .serializers import (
     AcuteConsultationInputSerializer,
@@ -66,9 +67,15 @@ STEP_RESPONSES = {
         summary="List and search the signals you may see",
         description="A municipal officer sees the signals of its own organisation; Veilig "
         "Thuis the register of its region; AVIM and the care coordinator their own, scheduled "
-        "and acute ones. Paginated, 50 per page.",
+        "and acute ones. 50 per page, newest first by default; follow `next` and `previous` "
+        "(a keyset cursor: every page costs the same, however large the register). There is "
+        "no total count.",
         parameters=[SignalFilterSerializer],
-        responses={200: SignalListItemSerializer(many=True), 400: schema.BAD_REQUEST},
+        responses={
+            200: SignalListItemSerializer(many=True),
+            400: schema.BAD_REQUEST,
+            403: schema.LIST_FORBIDDEN,
+        },
     ),
     retrieve=extend_schema(
         summary="One signal with its persons and places",
@@ -99,6 +106,7 @@ class SignalViewSet(ServiceErrorsMixin, AccessLoggedViewSetMixin, viewsets.Gener
     lookup_value_regex = UUID_PATTERN
     permission_classes = [IsAuthenticated, RequiredPermissions]
     filter_backends: list = []  # the list's filters are the selector's (see filters.py)
+    pagination_class = KeysetPagination
     parser_classes = [JSONParser]
     http_method_names = ["get", "post", "put", "head", "options"]  # no PATCH, no DELETE
     # OPTIONS answers 405: the OpenAPI schema describes the endpoints (DRF's metadata would

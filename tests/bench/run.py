@@ -4,8 +4,9 @@ Run through `make bench`, which creates (or reuses) a database per size and seed
 with `manage.py synth`, and calls this module. Each endpoint is requested REPEAT times by a
 logged-in user of the right role through Django's test client (middleware, sessions,
 templates and access logging included; no network or web server), after WARMUP requests.
-Reported per endpoint: median and 95th percentile in ms, SQL queries per request, and the
-median as a ratio to a bare authenticated endpoint measured in the same run.
+Reported per endpoint: median and 95th percentile in ms, SQL queries per request, the median
+time spent in SQL, and the median as a ratio to a bare authenticated endpoint measured in the
+same run. The endpoints are the list in ``endpoints.py``.
 """
 
 from __future__ import annotations
@@ -33,16 +34,14 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
-    from django.urls import reverse
     from django.utils import timezone
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.middleware import SESSION_LOGIN_AT
-    from accounts.models import User
     from accounts.roles import Role
-    from screening.models import Meeting
     from signals.models import Signal
+    from tests.bench.endpoints import ENDPOINTS, objects_for, user_for
 
     setup_test_environment()  # allows the test client's "testserver" host
     with connection.cursor() as cursor:
@@ -50,10 +49,8 @@ def main() -> None:
             "ANALYZE"
         )  # fresh planner statistics, as autovacuum keeps them in production
 
-    def client_for(role: Role) -> Client:
-        user = (
-            User.objects.filter(role=role, username__startswith="synth-s01").order_by("pk").first()
-        )
+    def client_for(role) -> Client:
+        user = user_for(role, "s01")
         device, _ = TOTPDevice.objects.get_or_create(
             user=user, name="bench", defaults={"confirmed": True}
         )
@@ -65,24 +62,10 @@ def main() -> None:
         session.save()
         return client
 
-    vt = client_for(Role.VT_STAFF)
-    signal = Signal.objects.filter(region__code="s01", status="screened").order_by("-pk").first()
-    meeting = Meeting.objects.filter(region__code="s01").order_by("-scheduled_for").first()
-    endpoints = [
-        ("bare authenticated (API /me)", vt, reverse("api:me")),
-        ("register, first page", vt, reverse("signals:list")),
-        (
-            "register, filtered (registered, labour)",
-            vt,
-            reverse("signals:list") + "?status=registered&form=labour",
-        ),
-        ("register, name search 'muller'", vt, reverse("signals:list") + "?q=muller"),
-        ("signal detail", vt, reverse("signals:detail", args=[signal.public_id])),
-        ("screening overview", vt, reverse("screening:overview")),
-        ("meeting page", vt, reverse("screening:detail", args=[meeting.public_id])),
-    ]
-    endpoints.append(("API signals list", vt, reverse("api:signal-list")))
-    endpoints.append(("API signals search 'muller'", vt, reverse("api:signal-list") + "?q=muller"))
+    objects = objects_for("s01")
+    clients = {role: client_for(role) for role in dict.fromkeys(e.role for e in ENDPOINTS)}
+    endpoints = [(e.name, clients[e.role], e.path(objects)) for e in ENDPOINTS]
+    vt = clients[Role.VT_STAFF]
 
     def measure(name: str, client: Client, url: str) -> None:
         for _ in range(WARMUP):
@@ -90,11 +73,24 @@ def main() -> None:
             if response.status_code != 200:
                 sys.exit(f"{name}: {url} answered {response.status_code}")
         timings = []
-        with CaptureQueriesContext(connection) as queries:
+        sql_times = []
+        sql_ms = 0.0
+
+        def timed(execute, sql, params, many, context):
+            nonlocal sql_ms
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                sql_ms += (time.perf_counter() - started) * 1000
+
+        with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timed):
             for _ in range(args.repeat):
+                sql_ms = 0.0
                 started = time.perf_counter()
                 client.get(url)
                 timings.append((time.perf_counter() - started) * 1000)
+                sql_times.append(sql_ms)
         timings.sort()
         rows.append(
             (
@@ -102,6 +98,7 @@ def main() -> None:
                 statistics.median(timings),
                 timings[int(len(timings) * 0.95) - 1],
                 len(queries) / args.repeat,
+                statistics.median(sql_times),
             )
         )
 
@@ -114,14 +111,17 @@ def main() -> None:
     print(
         f"signals: {Signal.objects.count():,}  persons: {Signal.objects.values('involvements__person').distinct().count():,}  "
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}  "
-        f"date: {timezone.now():%Y-%m-%d}"
+        f"date: {timezone.now():%Y-%m-%d}  "
+        # Other work on a shared machine shows here: the bare endpoint's median moves with it.
+        f"load average: {os.getloadavg()[0]:.1f}"
     )
-    print("| endpoint | median ms | p95 ms | queries/request | × bare |")
-    print("|---|---:|---:|---:|---:|")
-    for name, median, p95, q in rows:
-        print(f"| {name} | {median:.1f} | {p95:.1f} | {q:.1f} | {median / base:.1f} |")
+    # "SQL ms": the median time a request spent waiting for its queries (round trips included).
+    print("| endpoint | median ms | p95 ms | queries/request | SQL ms | × bare |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, median, p95, q, sql in rows:
+        print(f"| {name} | {median:.1f} | {p95:.1f} | {q:.1f} | {sql:.1f} | {median / base:.1f} |")
     for name, ms in once:
-        print(f"| {name} (one run) | {ms:.0f} | | | |")
+        print(f"| {name} (one run) | {ms:.0f} | | | | |")
 
 
 class _Rollback(Exception):
