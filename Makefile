@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= demo-wachtwoord-2026
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist; each gets its own test database).
+PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint format chromium worker beat demo-totp bench clean
+.PHONY: install run test lint format chromium worker beat demo-totp bench clean fuzz audit-deps
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +20,7 @@ install: $(VENV)/.installed
 ## make run: the embedded default (SQLite, eager tasks, demo data) on http://127.0.0.1:8000
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo_data --password "$(DEMO_PASSWORD)"
+	$(PY) manage.py demo_data --password "$(DEMO_PASSWORD)" --figures
 	@echo ""
 	@echo "Open http://127.0.0.1:8000 and log in as one of the users above (e.g. demo-vt)"
 	@echo "with password $(DEMO_PASSWORD). The verification code: add the otpauth URI above to an"
@@ -38,7 +40,8 @@ test: install chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m bandit -c pyproject.toml -r . -q --severity-level high
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .
@@ -50,10 +53,10 @@ format: install
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests (apt-get)"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
-		|| { echo "Could not install chromium: run 'apt-get install -y chromium' as root."; exit 1; }; }
+	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium and poppler-utils for the browser tests (apt-get)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils) >/dev/null \
+		|| { echo "Could not install them: run 'apt-get install -y chromium poppler-utils' as root."; exit 1; }; }
 
 ## Celery against Redis (for a PostgreSQL setup; set DATABASE_URL like production)
 worker: export REDIS_URL ?= redis://127.0.0.1:6379/0
@@ -69,7 +72,38 @@ beat: install
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts
 
-## make bench: latency of the key pages at 1,000 / 10,000 / 100,000 signals (PostgreSQL)
+## make fuzz: schemathesis against /api/schema/ with every role, many examples, a random seed
+## (`make test` runs the same test with a few examples and a fixed seed)
+FUZZ_EXAMPLES ?= 200
+fuzz: export DJANGO_ENV = test
+fuzz: export DATABASE_URL ?= postgres://postgres:meldroute-dev@127.0.0.1:5432/meldroute
+fuzz: export REDIS_URL ?= redis://127.0.0.1:6379/0
+fuzz: export FUZZ_EXAMPLES := $(FUZZ_EXAMPLES)
+fuzz: export FUZZ_RANDOM = 1
+fuzz: export FUZZ_ROLES = all
+fuzz: install
+	@$(PY) manage.py check_services --require-postgres
+	$(PY) -m pytest tests/security/test_api_fuzz.py $(PYTEST_ARGS)
+
+## make audit-deps: known vulnerabilities in the installed packages (pip-audit --strict).
+## --strict: a package that cannot be checked fails the run; without a reachable vulnerability
+## database this target fails and says so, it never passes silently.
+audit-deps: install
+	@out=$$($(PY) -m pip_audit --strict --progress-spinner off 2>&1); rc=$$?; \
+	echo "$$out"; \
+	if [ $$rc -eq 0 ]; then echo "audit-deps: no known vulnerabilities in the installed packages."; exit 0; fi; \
+	if echo "$$out" | grep -q -i -e "could not be audited" -e "ConnectionError" -e "resolve" -e "timed out"; then \
+		echo ""; \
+		echo "audit-deps: NOT CHECKED. pip-audit could not reach its vulnerability database from"; \
+		echo "this machine (see above). This is not a pass: run 'make audit-deps' where PyPI's JSON"; \
+		echo "API or OSV (api.osv.dev) can be reached, e.g. in CI. See docs/security.md."; \
+	else \
+		echo ""; echo "audit-deps: pip-audit reported vulnerable packages (see above)."; \
+	fi; \
+	exit 1
+
+## make bench: the key pages at 1,000 / 10,000 / 100,000 signals (PostgreSQL): in process, then
+## under gunicorn with concurrent users (locust). Figures go to docs/performance.md by hand.
 BENCH_SIZES ?= 1000 10000 100000
 BENCH_SEED ?= 1
 bench: export DJANGO_ENV = test
@@ -79,12 +113,17 @@ bench: install
 		db=meldroute_bench_$${size}_$(BENCH_SEED); \
 		export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db; \
 		$(PY) manage.py check_services --require-postgres >/dev/null || exit 1; \
-		if [ "$$($(PY) manage.py shell -c 'from signals.models import Signal; print(Signal.objects.count())' 2>/dev/null | tail -n 1)" != "$$size" ]; then \
+		count=$$($(PY) manage.py shell -c 'from signals.models import Signal; print(Signal.objects.count())' 2>/dev/null | tail -n 1); \
+		if [ "$$count" = "$$size" ] && $(PY) manage.py migrate --noinput -v0; then \
+			echo "reusing $$db"; \
+		else \
 			echo "loading $$size signals into $$db"; \
 			$(PY) -m tests.bench.resetdb && \
 			$(PY) manage.py migrate --noinput -v0 && \
 			$(PY) manage.py synth --regions 4 --signals $$size --seed $(BENCH_SEED) || exit 1; \
 		fi; \
-		echo ""; echo "## $$size signals"; \
+		echo ""; echo "## $$size signals, in process"; \
 		$(PY) -m tests.bench.run || exit 1; \
+		echo ""; echo "## $$size signals, under load"; \
+		$(PY) -m tests.bench.load --json var/bench/load-$$size.json || exit 1; \
 	done

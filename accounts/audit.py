@@ -6,12 +6,23 @@ views and viewsets: one entry per request, whether it shows one record or a list
 mixins in ``accounts.audit_views`` do this for class-based views and DRF viewsets). The
 request context (user, role, organisation, client address, path) comes from
 ``AuditContextMiddleware``; Celery tasks and commands set it themselves with ``acting_as``.
+
+``QuerySet.update()`` and ``bulk_update()`` write without ``save()`` and so without a log
+entry: on an audited model they are refused (``BulkWriteRefused``) unless the caller opens
+``allow_bulk_writes`` (the retention job, test set-up) and, where the rows hold real data, logs
+the change itself with ``record_bulk_change``; the data generators (``DATA_GENERATOR_MODULES``)
+are let through. ``QuerySet.delete()`` is not
+refused: Django deletes row by row and sends ``post_delete`` for models with receivers, so
+auditlog logs every deleted row. Migrations use historical model classes, which are not
+registered, so they are never refused.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -20,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.query import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -179,19 +191,29 @@ def public_id_of(obj: Any) -> str:
     return str(getattr(obj, "public_id", None) or obj.pk)
 
 
+SEARCH_PARAM_MAX_LENGTH = 100
+
+
 def search_params(
     query: Mapping[str, Any] | None, ignore: Iterable[str] = PAGING_PARAMS
 ) -> list[str]:
     """Names of the query parameters that narrow a list (non-empty, not paging or ordering).
 
     Only names: a search value can itself be personal data (a name typed into a search box).
+    The names come from the client: a NUL character (which PostgreSQL cannot store in text or
+    JSON, so the read would go unlogged and the request fail) is replaced, and a name is cut
+    at ``SEARCH_PARAM_MAX_LENGTH`` characters.
     """
     if not query:
         return []
     skip = set(ignore)
     names = getattr(query, "lists", None)
     items = names() if names else ((k, [v]) for k, v in query.items())
-    return sorted(k for k, values in items if k not in skip and any(str(v).strip() for v in values))
+    return sorted(
+        str(k).replace("\x00", "\ufffd")[:SEARCH_PARAM_MAX_LENGTH]
+        for k, values in items
+        if k not in skip and any(str(v).strip() for v in values)
+    )
 
 
 def record_access(
@@ -264,3 +286,116 @@ def record_list(
         actor=actor,
         extra=data,
     )
+
+
+# --- bulk writes -----------------------------------------------------------------------------
+
+
+class BulkWriteRefused(RuntimeError):
+    """``update()``/``bulk_update()`` on an audited model outside ``allow_bulk_writes``."""
+
+
+_bulk_writes: ContextVar[str | None] = ContextVar("audit_bulk_writes_allowed", default=None)
+GUARDED_QUERYSET_METHODS = ("update", "bulk_update")
+
+
+@contextlib.contextmanager
+def allow_bulk_writes(reason: str) -> Iterator[None]:
+    """Permit ``update()``/``bulk_update()`` on audited models inside this block.
+
+    For data generators, the retention job and test set-up only. ``reason`` names the caller
+    in the refusal message of nested code and in ``bulk_writes_allowed()``.
+    """
+    token = _bulk_writes.set(reason or "unspecified")
+    try:
+        yield
+    finally:
+        _bulk_writes.reset(token)
+
+
+def bulk_writes_allowed() -> str | None:
+    return _bulk_writes.get()
+
+
+# Data generators (synthetic and demo data, never real records) may write in bulk without
+# saying so: their rows are made up, and they are run by a command, never by a request.
+DATA_GENERATOR_MODULES = frozenset(
+    {"reporting.synth", "reporting.synth_followup", "reporting.demo"}
+)
+_STACK_DEPTH = 12
+
+
+def _called_from_data_generator() -> bool:
+    frame = sys._getframe(2)
+    for _depth in range(_STACK_DEPTH):
+        if frame is None:
+            return False
+        if frame.f_globals.get("__name__") in DATA_GENERATOR_MODULES:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _guarded(name: str, original):
+    @functools.wraps(original)
+    def method(self, *args, **kwargs):
+        if (
+            _bulk_writes.get() is None
+            and auditlog.contains(self.model)
+            and not _called_from_data_generator()
+        ):
+            raise BulkWriteRefused(
+                f"{self.model._meta.label}.objects.{name}() writes without an audit entry; "
+                "save the objects one by one, or use accounts.audit.allow_bulk_writes() and "
+                "record_bulk_change()."
+            )
+        return original(self, *args, **kwargs)
+
+    method._audit_guarded = True  # type: ignore[attr-defined]
+    method._audit_original = original  # type: ignore[attr-defined]
+    return method
+
+
+def install_bulk_write_guard() -> None:
+    """Refuse unaudited bulk writes on every audited model (idempotent).
+
+    Installed on Django's ``QuerySet`` itself, so the models of every app are covered without
+    a custom manager on each of them; the check asks auditlog's registry at call time.
+    """
+    for name in GUARDED_QUERYSET_METHODS:
+        current = getattr(QuerySet, name)
+        if not getattr(current, "_audit_guarded", False):
+            setattr(QuerySet, name, _guarded(name, current))
+
+
+def record_bulk_change(
+    *, model: type[models.Model], pks: Iterable[Any], fields: Iterable[str]
+) -> list[AuditLogEntry]:
+    """Log a bulk change explicitly: one "changed" entry per row, every value masked.
+
+    For rows written with ``update()`` inside ``allow_bulk_writes`` (e.g. append-only history
+    rows the retention job anonymises): the log says which fields of which row changed, never
+    what they held.
+    """
+    from .models import AuditLogEntry
+
+    content_type = ContentType.objects.get_for_model(model)
+    names = sorted(set(fields))
+    entries = [
+        AuditLogEntry(
+            content_type=content_type,
+            object_pk=str(pk),
+            object_id=pk if isinstance(pk, int) else None,
+            object_repr=f"{model._meta.verbose_name} {pk}",
+            action=AuditLogEntry.Action.UPDATE,
+            changes={name: [MASK, MASK] for name in names},
+            changes_text="",
+        )
+        for pk in pks
+    ]
+    for entry in entries:
+        entry.save(force_insert=True)
+    return entries
+
+
+install_bulk_write_guard()

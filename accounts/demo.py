@@ -101,9 +101,15 @@ def _organisations(region: Region) -> dict[str, Organisation]:
 
 @transaction.atomic
 def load_demo_data(
-    *, password: str | None = None, extra_users: list[tuple[str, str, str]] = ()
+    *,
+    password: str | None = None,
+    extra_users: list[tuple[str, str, str]] = (),
+    figures: bool = False,
 ) -> list[DemoLogin]:
-    """Create the demo region, organisations and users. ``extra_users``: (username, role, organisation)."""
+    """Create the demo region, organisations and users. ``extra_users``: (username, role, organisation).
+
+    ``figures``: also a demo year of signals and follow-up for the dashboard (``reporting.demo``).
+    """
     if password is not None:
         validate_password(password)
     region, _ = Region.objects.get_or_create(name=REGION[0], defaults={"code": REGION[1]})
@@ -139,4 +145,8 @@ def load_demo_data(
         if device is None:
             device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
         logins.append(DemoLogin(username, role.value, org.name, given_password, device.config_url))
+    if figures:
+        from reporting.demo import load_demo_figures  # the later app's demo year, on request
+
+        load_demo_figures(region=region)
     return logins

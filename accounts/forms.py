@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+# Long enough for any passphrase; a bound, so nobody hashes megabytes at the login page.
+PASSWORD_MAX_LENGTH = 4096
+
 
 class PasswordStepForm(forms.Form):
     username = forms.CharField(
@@ -11,6 +14,7 @@ class PasswordStepForm(forms.Form):
     password = forms.CharField(
         label=_("Wachtwoord"),
         strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 

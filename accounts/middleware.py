@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.messages.storage import default_storage
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from .audit import RequestContext, request_context
 
 SESSION_LOGIN_AT = "meldroute_login_at"
+API_PREFIX = "/api/"
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -61,6 +62,11 @@ class SessionPolicyMiddleware:
         return self.get_response(request)
 
     def _to_login(self, request: HttpRequest, reason: str) -> HttpResponse:
+        if request.path.startswith(API_PREFIX):
+            # An API client gets what DRF answers without credentials, not an HTML login page.
+            response = JsonResponse({"detail": reason}, status=401)
+            response["WWW-Authenticate"] = "Token"
+            return response
         # This middleware runs before MessageMiddleware, and the redirect returned here never
         # reaches it: keep the message in a storage of our own and write it to the response.
         storage = getattr(request, "_messages", None)

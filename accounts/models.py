@@ -221,3 +221,92 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class Tombstone(models.Model):
+    """Proof that a record was anonymised: what, when, by which rule and by whom.
+
+    One row per anonymised record (a signal, a person, a case, a trajectory, a generated
+    file). It names the record by model and id only and holds no content, so it can be kept
+    as long as the proof is needed. The unique constraint makes anonymising idempotent: a
+    record with a tombstone is never processed again.
+    """
+
+    class Rule(models.TextChoices):
+        SIGNAL_NONE = "signal_none", _("Signaal zonder mensenhandel of intern afgehandeld")
+        SIGNAL_CLOSED = "signal_closed", _("Afgesloten signaal")
+        CASE_CLOSED = "case_closed", _("Gesloten casus")
+        TRAJECTORY_CLOSED = "trajectory_closed", _("Afgesloten zorgtraject")
+        PERSON_RELEASED = "person_released", _("Persoon zonder bewaarde dossiers")
+        ERASURE_REQUEST = "erasure_request", _("Verzoek tot wissen (AVG art. 17)")
+
+    model_label = models.CharField(_("soort gegeven"), max_length=100)
+    object_pk = models.CharField(_("database-id"), max_length=64)
+    object_public_id = models.CharField(_("id"), max_length=64, blank=True)
+    rule = models.CharField(_("regel"), max_length=30, choices=Rule.choices)
+    anonymised_at = models.DateTimeField(_("geanonimiseerd op"))
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uitgevoerd door"),
+    )
+    subject_request = models.ForeignKey(
+        "SubjectRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tombstones",
+    )
+    # Counts only (fields, rows, files): never a value.
+    details = models.JSONField(_("wat is gedaan"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-anonymised_at", "-pk"]
+        verbose_name = _("anonimiseringsbewijs")
+        verbose_name_plural = _("anonimiseringsbewijzen")
+        constraints = [
+            models.UniqueConstraint(fields=["model_label", "object_pk"], name="tombstone_once"),
+        ]
+        indexes = [models.Index(fields=["rule", "-anonymised_at"], name="tombstone_rule_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.model_label} {self.object_public_id or self.object_pk}"
+
+
+class SubjectRequest(models.Model):
+    """A data-subject request the privacy officer handled (AVG art. 15 access, art. 17 erasure).
+
+    Holds the pseudonymous ids of the person records concerned, never the name or birth date
+    that was searched for.
+    """
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("Inzage")
+        ERASURE = "erasure", _("Wissen")
+
+    class Outcome(models.TextChoices):
+        DONE = "done", _("Uitgevoerd")
+        REFUSED = "refused", _("Geweigerd")
+
+    kind = models.CharField(_("soort verzoek"), max_length=10, choices=Kind.choices)
+    outcome = models.CharField(_("uitkomst"), max_length=10, choices=Outcome.choices)
+    reason = models.TextField(_("reden"), blank=True, max_length=2000)
+    refusal = models.TextField(_("waarom geweigerd"), blank=True, max_length=4000)
+    person_ids = models.JSONField(_("personen (id)"), default=list)
+    record_count = models.PositiveIntegerField(_("aantal dossiers"), default=0)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("verzoek van betrokkene")
+        verbose_name_plural = _("verzoeken van betrokkenen")
+        permissions = [
+            ("handle_subject_requests", "Kan verzoeken van betrokkenen (inzage, wissen) uitvoeren")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"

@@ -51,10 +51,46 @@ NAV_ITEMS: list[NavItem] = [
         _("Het wekelijkse screeningsoverleg: agenda, inbreng, classificatie en besluit."),
     ),
     NavItem(
+        _("Casussen"),
+        "cases:list",
+        "cases.view_case",
+        _("Casussen met regiehouder, acties en notities; uw casussen en uw open acties."),
+    ),
+    NavItem(
+        _("Mijn acties"),
+        "cases:my_actions",
+        "cases.view_action",
+        _("Wat uw organisatie nog moet doen in open casussen, op volgorde van uiterste datum."),
+    ),
+    NavItem(
+        _("Verwijzingen"),
+        "referrals:list",
+        "referrals.view_referral",
+        _("Verwijzingen naar routepartners: wat wacht op uw antwoord en wat loopt."),
+    ),
+    NavItem(
+        _("Zorgtrajecten"),
+        "trajectories:list",
+        "cases.manage_trajectory",
+        _("Zorgtrajecten van slachtoffers per fase, opvangplaatsingen en opvangcapaciteit."),
+    ),
+    NavItem(
+        _("Cijfers"),
+        "reporting:dashboard",
+        "reporting.view_dashboard",
+        _("Dashboard, CoMensha-cijfers en het jaarverslag, zonder persoonsgegevens."),
+    ),
+    NavItem(
         _("Auditlog"),
         "accounts:audit_log",
         "accounts.view_auditlogentry",
         _("Wie heeft welke gegevens ingezien of gewijzigd."),
+    ),
+    NavItem(
+        _("Privacyverzoeken"),
+        "privacy:search",
+        "accounts.handle_subject_requests",
+        _("Inzage- en wisverzoeken van betrokkenen, en het bewijs van anonimisering."),
     ),
     NavItem(
         _("Beheer"),

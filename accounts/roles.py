@@ -83,10 +83,32 @@ _CASE_REGISTER = _CASE_LEAD | {
 # referred to its ZVH (cases.selectors).
 _TRAJECTORIES = frozenset({"cases.view_trajectory", "cases.manage_trajectory"})
 
+# Reporting (docs/reporting.md): the dashboard (a municipal officer for its own municipality
+# only), the aggregated CoMensha export and the annual PDF; the per-victim CoMensha list and
+# tracker for Veilig Thuis only; the implementation plan kept by the VT officer and the analyst.
+_FIGURES = frozenset({"reporting.view_dashboard"})
+_EVALUATION = _FIGURES | {
+    "reporting.export_comensha",
+    "reporting.generate_annual_report",
+    "reporting.view_implementationaction",
+    "reporting.view_awarenesssession",
+}
+_COMENSHA_TRACKER = frozenset({"reporting.view_comensha_tracker"})
+_PLAN = frozenset({"reporting.manage_implementation_plan"})
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.MUNICIPAL_OFFICER: _SIGNAL_INTAKE | _CASE_LEAD,
-    Role.VT_STAFF: _SIGNAL_REGISTER | _TABLE_CHAIR | _CASE_REGISTER,
-    Role.VT_OFFICER: _SIGNAL_REGISTER | _TABLE_CHAIR | _CASE_REGISTER,
+    Role.MUNICIPAL_OFFICER: _SIGNAL_INTAKE | _CASE_LEAD | _FIGURES,
+    Role.VT_STAFF: _SIGNAL_REGISTER
+    | _TABLE_CHAIR
+    | _CASE_REGISTER
+    | _EVALUATION
+    | _COMENSHA_TRACKER,
+    Role.VT_OFFICER: _SIGNAL_REGISTER
+    | _TABLE_CHAIR
+    | _CASE_REGISTER
+    | _EVALUATION
+    | _COMENSHA_TRACKER
+    | _PLAN,
     Role.AVIM: _SIGNAL_PARTNER
     | {"signals.record_acute_consultation"}
     | _TABLE_PARTNER
@@ -97,9 +119,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | _TRAJECTORIES
     | {"cases.add_consent", "cases.view_consent"},
     Role.PROCESS_DIRECTOR: _CASE_LEAD | {"cases.view_trajectory"},
-    Role.CHAIN_DIRECTOR: frozenset(),
-    Role.POLICY_ANALYST: frozenset(),
-    Role.PRIVACY_OFFICER: frozenset({"accounts.view_auditlogentry"}),
+    Role.CHAIN_DIRECTOR: _EVALUATION,
+    Role.POLICY_ANALYST: _EVALUATION | _PLAN,
+    Role.PRIVACY_OFFICER: frozenset(
+        {
+            "accounts.view_auditlogentry",
+            "accounts.view_tombstone",
+            "accounts.handle_subject_requests",
+        }
+    ),
     Role.ADMINISTRATOR: _USER_ADMIN,
 }
 

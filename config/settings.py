@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -218,8 +219,24 @@ SCREENING_AGENDA_FULL_NAMES = env.bool("SCREENING_AGENDA_FULL_NAMES", default=Fa
 # Follow-up reminders (each idempotent: one reminder per event, however often the task runs).
 REFERRAL_ANSWER_WORKING_DAYS = env.int("REFERRAL_ANSWER_WORKING_DAYS", default=5)
 REFLECTION_REMINDER_DAYS = env.int("REFLECTION_REMINDER_DAYS", default=14)
+# The key of the pseudonyms in the per-victim CoMensha list (docs/reporting.md). Empty: one
+# derived from SECRET_KEY; set it before the secret key is ever rotated.
+COMENSHA_PSEUDONYM_KEY = env.str("COMENSHA_PSEUDONYM_KEY", default="")
+
+# Retention (docs/privacy.md): months after closing before a record is anonymised.
+RETENTION_SIGNAL_NONE_MONTHS = env.int("RETENTION_SIGNAL_NONE_MONTHS", default=12)
+RETENTION_SIGNAL_CLOSED_MONTHS = env.int("RETENTION_SIGNAL_CLOSED_MONTHS", default=60)
+RETENTION_CASE_CLOSED_MONTHS = env.int("RETENTION_CASE_CLOSED_MONTHS", default=60)
+RETENTION_TRAJECTORY_CLOSED_MONTHS = env.int("RETENTION_TRAJECTORY_CLOSED_MONTHS", default=60)
+# The audit log is kept at least this long and never anonymised (it holds no personal values).
+RETENTION_AUDIT_LOG_MONTHS = max(60, env.int("RETENTION_AUDIT_LOG_MONTHS", default=60))
+CELERY_IMPORTS = ["reporting.privacy_tasks"]
 
 CELERY_BEAT_SCHEDULE = {
+    "retention-daily": {
+        "task": "reporting.privacy_tasks.run_retention",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "plan-weekly-screening-meetings": {
         "task": "screening.tasks.plan_weekly_meetings",
         "schedule": timedelta(hours=1),
@@ -334,6 +351,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The default hook, and one that documents how a list answers a page that does not exist.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "accounts.schema.document_pagination",
+    ],
 }
 
 # --- Logging -------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ urlpatterns = [
     path("trajecten/", include("cases.trajectory_urls")),
     path("verwijzingen/", include("referrals.urls")),
     path("rapportage/", include("reporting.urls")),
+    path("privacy/", include("reporting.privacy_urls", namespace="privacy")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

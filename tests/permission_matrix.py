@@ -363,6 +363,42 @@ MEETING_WITH_MINUTES = ObjectKind(
 )
 
 
+def _waiting_decision(world, _owner):
+    """A concluded item whose victim already has an open case: VT must choose where it goes."""
+    from cases.tests.factories import make_case
+    from referrals.routes import Route
+    from screening import services
+    from screening.tests.factories import MeetingFactory, agenda_item, decide
+    from signals.models import PersonRole, SignalPerson
+
+    case = make_case(world)
+    victim = case.persons.get()
+    meeting = MeetingFactory(region=world.region)
+    item = agenda_item(world, meeting)
+    SignalPerson.objects.create(signal=item.signal, person=victim, role=PersonRole.POSSIBLE_VICTIM)
+    vt = world.user(Role.VT_STAFF)
+    services.meeting_start(meeting=meeting, actor=vt)
+    decide(world, item, routes=[Route.PRESENTER_FOLLOWS_UP])
+    meeting = services.meeting_conclude(meeting=meeting, actor=vt)
+    return SimpleNamespace(meeting=meeting, item=item, case=case)
+
+
+def _open_case(world, _owner):
+    from cases.tests.factories import make_case
+
+    return make_case(world)
+
+
+WAITING_DECISION = ObjectKind("waiting-decision", _waiting_decision, TABLE, per_organisation=False)
+# A case as the register sees it (the cases app's own rows try its other readers).
+REGISTER_CASE = ObjectKind(
+    "open-case",
+    _open_case,
+    {role: REGION for role in (Role.VT_STAFF, Role.VT_OFFICER)},
+    per_organisation=False,
+)
+
+
 # --- request data ----------------------------------------------------------------------------
 
 
@@ -459,6 +495,14 @@ def _decide_form(ctx: Ctx) -> dict:
         "follow_up_owner": zvh.pk,
         "follow_up_due": (timezone.localdate() + timedelta(days=14)).isoformat(),
         "note": "",
+    }
+
+
+def _route_to_new_case(ctx: Ctx) -> dict:
+    return {
+        "target": "new",
+        "lead_organisation": ctx.world.municipality.pk,
+        "lead_kind": "municipality",
     }
 
 
@@ -996,6 +1040,23 @@ ROWS: list[Row] = [
         allowed=MANAGES_AGENDA,
         post=Method(Ok(200), data=_item_version, headers=HTMX),
     ),
+    Row(
+        "screening:item_route",
+        objects=(WAITING_DECISION,),
+        kwargs=_item_kwargs,
+        gate=roles_with("cases.open_case"),
+        allowed=roles_with("cases.open_case"),
+        get=Method(Ok(200)),
+        post=Method(Ok(302, "screening:overview"), data=_route_to_new_case),
+    ),
+    Row(
+        "screening:case_evaluation",
+        objects=(REGISTER_CASE,),
+        kwargs=lambda case: {"public_id": case.public_id},
+        gate=MANAGES_AGENDA,
+        allowed=MANAGES_AGENDA,
+        post=Method(Ok(302, MEETING)),
+    ),
     # --- screening API (JSON): the table's roles only; a guest works through the page ----------
     Row("api:meeting-list", api=True, allowed=AT_TABLE, get=Method(Ok(200))),
     Row(
@@ -1099,10 +1160,12 @@ ROWS: list[Row] = [
 # The later apps keep their rows beside their code, in this module's vocabulary. Imported
 # here, after the vocabulary above is defined, so that they can import it.
 from cases.tests.matrix import ROWS as _CASE_ROWS  # noqa: E402
+from cases.tests.matrix_trajectories import ROWS as _TRAJECTORY_ROWS  # noqa: E402
 from referrals.tests.matrix import ROWS as _REFERRAL_ROWS  # noqa: E402
 from reporting.tests.matrix import ROWS as _REPORTING_ROWS  # noqa: E402
+from reporting.tests.matrix_privacy import ROWS as _PRIVACY_ROWS  # noqa: E402
 
-ROWS += [*_CASE_ROWS, *_REFERRAL_ROWS, *_REPORTING_ROWS]
+ROWS += [*_CASE_ROWS, *_TRAJECTORY_ROWS, *_REFERRAL_ROWS, *_REPORTING_ROWS, *_PRIVACY_ROWS]
 ROWS_BY_NAME = {row.name: row for row in ROWS}
 
 # Patterns without a name that cannot be reversed, outside the admin, with the reason they

@@ -23,8 +23,13 @@ class Command(BaseCommand):
             metavar="USERNAME:ROLE:ORGANISATION",
             help="Another demo user, e.g. demo-kerkrade:municipal_officer:Gemeente Kerkrade",
         )
+        parser.add_argument(
+            "--figures",
+            action="store_true",
+            help="Also a demo year of signals and follow-up for the dashboard and annual report.",
+        )
 
-    def handle(self, *args, password=None, extra_user=(), **options):
+    def handle(self, *args, password=None, extra_user=(), figures=False, **options):
         if settings.IS_PRODUCTION:
             raise CommandError("demo_data refuses to run with DJANGO_ENV=production.")
         extra = []
@@ -34,7 +39,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--extra-user '{spec}' is not USERNAME:ROLE:ORGANISATION.")
             extra.append((parts[0], parts[1], parts[2]))
         try:
-            logins = load_demo_data(password=password, extra_users=extra)
+            logins = load_demo_data(password=password, extra_users=extra, figures=figures)
         except DemoDataError as exc:
             raise CommandError(str(exc)) from None
         except ValidationError as exc:
