@@ -38,6 +38,13 @@ class LeadKind(models.TextChoices):
     CARE_COORDINATOR = "care_coordinator", _("Zorgcoördinator")
 
 
+# The lead kind an organisation implies when nothing else says so.
+LEAD_KIND_OF_ORGANISATION = {
+    Organisation.Kind.ZVH: LeadKind.ZVH,
+    Organisation.Kind.MUNICIPALITY: LeadKind.MUNICIPALITY,
+}
+
+
 class CloseReason(models.TextChoices):
     GOAL_REACHED = "goal_reached", _("Doel bereikt")
     REFERRED_OUT = "referred_out", _("Overgedragen")

@@ -17,13 +17,10 @@ a link, never personal data (the case reference is a number, not a person).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -32,10 +29,10 @@ from django.utils.translation import gettext as _
 from accounts.audit import acting_as
 from accounts.models import User
 from accounts.roles import ROLE_PERMISSIONS, Role
-from accounts.services import notification_send
 
-from .models import Action, Placement, Reminder, Trajectory
+from .models import Action, Placement, Trajectory
 from .selectors.trajectory import placements_over_limit
+from .services.reminder import reminder_send
 from .workflow import CaseStatus, Phase
 
 TASK_PATH = "task:cases.send_reminders"
@@ -50,24 +47,6 @@ def _url(name: str, **kwargs) -> str:
         return reverse(name, kwargs=kwargs or None)
     except NoReverseMatch:
         return reverse("accounts:home")
-
-
-def _remind(*, key: str, recipients: Iterable[User], message: str, subject: str, url: str) -> bool:
-    """Send one reminder once: False when its key was already sent (or nobody to tell)."""
-    recipients = list(recipients)
-    if not recipients:
-        return False  # nobody to tell yet: the next run tries again
-    with transaction.atomic():
-        _reminder, created = Reminder.objects.get_or_create(key=key[:120])
-        if not created:
-            return False
-        notification_send(recipients=recipients, key=key[:100], message=message, url=url)
-        emails = sorted({u.email for u in recipients if u.email})
-        if emails:
-            body = f"{message}\n{settings.SITE_URL.rstrip('/')}{url}\n"
-            # Inside the transaction: if mailing fails, the key is rolled back and retried.
-            send_mail(subject, body, None, emails)
-        return True
 
 
 def _coordinators(organisation_ids: set[int]) -> dict[int, list[User]]:
@@ -107,7 +86,7 @@ def overdue_action_reminders(today: date) -> int:
             if action.case.lead_organisation_id == action.owner_organisation_id
             else _url("cases:my_actions")
         )
-        sent += _remind(
+        sent += reminder_send(
             key=f"action-overdue:{action.public_id}:{action.due_date.isoformat()}",
             recipients=users,
             message=_("Een actie bij casus %(ref)s is over de uiterste datum (%(due)s).")
@@ -135,7 +114,7 @@ def reflection_reminders(today: date) -> int:
     sent = 0
     for trajectory in due:
         reference = trajectory.case.reference
-        sent += _remind(
+        sent += reminder_send(
             key=f"reflection-ending:{trajectory.public_id}:{trajectory.reflection_start.isoformat()}",
             recipients=coordinators.get(trajectory.coordinator_organisation_id, []),
             message=_("De bedenktijd in een zorgtraject bij casus %(ref)s eindigt op %(end)s.")
@@ -155,7 +134,7 @@ def shelter_stay_reminders(today: date) -> int:
     for placement in placements:
         trajectory = placement.trajectory
         reference = trajectory.case.reference
-        sent += _remind(
+        sent += reminder_send(
             key=f"shelter-over-limit:{placement.public_id}",
             recipients=coordinators.get(trajectory.coordinator_organisation_id, []),
             message=_(

@@ -11,16 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.audit import acting_as
 from accounts.models import User
 from accounts.roles import ROLE_PERMISSIONS, Role
-from accounts.services import notification_send
 from cases.models import Reminder
+from cases.services.reminder import reminder_send
 
 from .models import EXTERNAL_KINDS, Referral
 from .routes import Route
@@ -53,31 +51,22 @@ def recipients(referral: Referral) -> list[User]:
 
 
 def _remind(referral: Referral) -> int:
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                Reminder.objects.create(key=reminder_key(referral))
-        except IntegrityError:
-            return 0  # already reminded (or a concurrent run is doing it)
-        people = recipients(referral)
-        url = reverse("referrals:detail", kwargs={"public_id": referral.public_id})
-        days = settings.REFERRAL_ANSWER_WORKING_DAYS
-        message = _(
-            "Een verwijzing (%(route)s) naar %(org)s wacht langer dan %(days)s werkdagen op antwoord."
-        ) % {
-            "route": referral.get_route_display(),
-            "org": referral.receiving_organisation.name,
-            "days": days,
-        }
-        notification_send(recipients=people, key=reminder_key(referral), message=message, url=url)
-        emails = [u.email for u in people if u.email]
-        if emails:
-            body = _("%(message)s\nBekijk en beantwoord haar: %(url)s\n") % {
-                "message": message,
-                "url": settings.SITE_URL.rstrip("/") + url,
-            }
-            send_mail(_("Verwijzing wacht op antwoord"), body, None, emails)
-        return len(people)
+    people = recipients(referral)
+    message = _(
+        "Een verwijzing (%(route)s) naar %(org)s wacht langer dan %(days)s werkdagen op antwoord."
+    ) % {
+        "route": referral.get_route_display(),
+        "org": referral.receiving_organisation.name,
+        "days": settings.REFERRAL_ANSWER_WORKING_DAYS,
+    }
+    sent = reminder_send(
+        key=reminder_key(referral),
+        recipients=people,
+        message=message,
+        subject=_("Verwijzing wacht op antwoord"),
+        url=reverse("referrals:detail", kwargs={"public_id": referral.public_id}),
+    )
+    return len(people) if sent else 0
 
 
 def referral_reminders_send(*, now: datetime | None = None) -> int:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
-from cases.models import Case, CaseEventKind, LeadKind
+from cases.models import LEAD_KIND_OF_ORGANISATION, Case, CaseEventKind, LeadKind
 from cases.selectors import case as case_selectors
 from cases.services import case as case_services
 from cases.workflow import CaseStatus
@@ -31,11 +31,6 @@ from signals.models import EventKind, Signal
 
 from .models import AgendaItem, Meeting, RouteDecision
 from .workflow import AGENDA_EDITABLE, ItemState, MeetingStatus
-
-LEAD_KIND_OF_ORGANISATION = {
-    Organisation.Kind.ZVH: LeadKind.ZVH,
-    Organisation.Kind.MUNICIPALITY: LeadKind.MUNICIPALITY,
-}
 
 
 def _care_coordinator_organisation(region_id: int) -> Organisation | None:

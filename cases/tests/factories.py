@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
-from cases.models import Case, LeadKind
+from cases.models import LEAD_KIND_OF_ORGANISATION, Case, LeadKind
 from cases.services import case as case_services
 from signals import services as signal_services
 from signals.models import Classification, Signal
@@ -35,12 +35,6 @@ def screened_signal(
             actor=world.user(Role.VT_OFFICER),
         )
         return signal_services.signal_transition(signal=locked, to=Status.SCREENED, actor=vt)
-
-
-LEAD_KIND_OF_ORGANISATION = {
-    Organisation.Kind.ZVH: LeadKind.ZVH,
-    Organisation.Kind.MUNICIPALITY: LeadKind.MUNICIPALITY,
-}
 
 
 def make_case(
