@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from cases.models import Case
+from cases.selectors import case as case_selectors
 
 from .models import AgendaItem, Meeting, PartnerInput, RouteDecision
 from .workflow import ItemOutcome, ItemState, MeetingStatus
@@ -121,6 +123,30 @@ def item_get(*, user: User, meeting: Meeting, public_id) -> AgendaItem:
     if item is None:
         raise Http404
     return item
+
+
+def handed_off_cases(*, user: User, meeting: Meeting) -> dict[int, list[Case]]:
+    """Per agenda item (by pk), the cases the hand-off opened or joined, that the user may see.
+
+    One query for the whole agenda, through the cases' own visibility filter: Veilig Thuis
+    sees every case of the region, a lead organisation only the cases it leads, the other
+    table members none (a case reference they may not open is not shown at all).
+    """
+    if meeting.status != MeetingStatus.CONCLUDED:
+        return {}
+    rows = (
+        case_selectors.cases_visible_to(user)
+        .filter(route_decisions__item__meeting=meeting)
+        .annotate(item_pk=F("route_decisions__item_id"))
+        .only("public_id", "reference")
+        .order_by("reference")
+        # An item with two routes to the same case lists it once.
+        .distinct()
+    )
+    cases: dict[int, list[Case]] = {}
+    for case in rows:
+        cases.setdefault(case.item_pk, []).append(case)
+    return cases
 
 
 def decisions_to_route(*, user: User) -> QuerySet[RouteDecision]:

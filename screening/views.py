@@ -145,6 +145,10 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, *, with_items: bool
             _attach_forms(item, meeting, organisations, decide=False)
             for item in selectors.meeting_items(user=user, meeting=meeting)
         ]
+        # After the conclusion each item links to the cases it went to, if the user may see them.
+        cases = selectors.handed_off_cases(user=user, meeting=meeting)
+        for item in items:
+            item.handed_off_cases = cases.get(item.pk, [])
     return {
         "meeting": meeting,
         "items": items,
@@ -204,11 +208,11 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
     meeting = _meeting(request, public_id)
     context = _meeting_context(request, meeting)
     # The agenda shows signals (descriptions, and partner input about persons): log the read.
-    record_access(
-        kind=AuditLogEntry.AccessKind.READ,
-        instance=meeting,
-        extra={"signal_ids": [str(i.signal.public_id) for i in context["items"]]},
-    )
+    extra = {"signal_ids": [str(i.signal.public_id) for i in context["items"]]}
+    case_ids = sorted({str(c.public_id) for i in context["items"] for c in i.handed_off_cases})
+    if case_ids:
+        extra["case_ids"] = case_ids
+    record_access(kind=AuditLogEntry.AccessKind.READ, instance=meeting, extra=extra)
     return render(request, "screening/meeting.html", context)
 
 
