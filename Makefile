@@ -103,9 +103,12 @@ audit-deps: install
 	exit 1
 
 ## make bench: the key pages at 1,000 / 10,000 / 100,000 signals (PostgreSQL): in process, then
-## under gunicorn with concurrent users (locust). Figures go to docs/performance.md by hand.
+## under gunicorn with concurrent users (locust); the annual PDF and CoMensha export of a
+## region-year at each size, and of one region-year of 20,000 signals (its own database).
+## Figures go to docs/performance.md and docs/reporting.md by hand.
 BENCH_SIZES ?= 1000 10000 100000
 BENCH_SEED ?= 1
+BENCH_YEAR_SIGNALS ?= 20000
 bench: export DJANGO_ENV = test
 bench: export REDIS_URL ?= redis://127.0.0.1:6379/11
 bench: install
@@ -126,4 +129,20 @@ bench: install
 		$(PY) -m tests.bench.run || exit 1; \
 		echo ""; echo "## $$size signals, under load"; \
 		$(PY) -m tests.bench.load --json var/bench/load-$$size.json || exit 1; \
-	done
+		echo ""; echo "## $$size signals, yearly reports of one region-year"; \
+		$(PY) -m tests.bench.reports || exit 1; \
+	done; \
+	year=$$(($$(date +%Y) - 1)); \
+	db=meldroute_bench_year$(BENCH_YEAR_SIGNALS)_$${year}_$(BENCH_SEED); \
+	export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db; \
+	count=$$($(PY) manage.py shell -c 'from signals.models import Signal; print(Signal.objects.count())' 2>/dev/null | tail -n 1); \
+	if [ "$$count" = "$(BENCH_YEAR_SIGNALS)" ] && $(PY) manage.py migrate --noinput -v0; then \
+		echo "reusing $$db"; \
+	else \
+		echo "loading $(BENCH_YEAR_SIGNALS) signals of $$year into $$db"; \
+		$(PY) -m tests.bench.resetdb && \
+		$(PY) manage.py migrate --noinput -v0 && \
+		$(PY) manage.py synth --regions 1 --signals $(BENCH_YEAR_SIGNALS) --year $$year --seed $(BENCH_SEED) || exit 1; \
+	fi; \
+	echo ""; echo "## one region-year of $(BENCH_YEAR_SIGNALS) signals, yearly reports"; \
+	$(PY) -m tests.bench.reports --year $$year || exit 1

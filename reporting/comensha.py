@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from cases.models import Consent, Trajectory
 from signals.models import (
     Classification,
+    CriminalKind,
     ExploitationForm,
     Gender,
     Person,
@@ -56,8 +57,9 @@ SECTORS = [
     ("sexual_services", gettext_lazy("Seksuele dienstverlening")),
     ("other", gettext_lazy("Overig")),
 ]
-# The register's forms of exploitation in CoMensha's sectors. The register has no form
-# "forced begging" (yet): that row stays 0 (docs/reporting.md).
+# The register's forms of exploitation in CoMensha's sectors. Criminal exploitation is split
+# by its kind: forced begging is a sector of its own
+# (docs/decisions/0011-kind-of-criminal-exploitation.md).
 FORM_SECTOR = {
     ExploitationForm.SEXUAL: "sexual_services",
     ExploitationForm.LABOUR: "regulated_labour",
@@ -65,6 +67,14 @@ FORM_SECTOR = {
     ExploitationForm.ORGAN_REMOVAL: "other",
     ExploitationForm.UNKNOWN: "other",
 }
+CRIMINAL_KIND_SECTOR = {CriminalKind.BEGGING: "forced_begging"}
+
+
+def sector_of(form: str | None, criminal_kind: str) -> str:
+    """CoMensha's sector of one form of a signal (a signal without a form: "other")."""
+    if form == ExploitationForm.CRIMINAL and criminal_kind in CRIMINAL_KIND_SECTOR:
+        return CRIMINAL_KIND_SECTOR[criminal_kind]
+    return FORM_SECTOR.get(form, "other")
 
 
 def pseudonym(person: Person) -> str:
@@ -94,10 +104,10 @@ def reported_victims(scope: Scope, period: Period) -> QuerySet[SignalPerson]:
 def _sectors(involvements: QuerySet[SignalPerson]) -> dict[str, set[int]]:
     """Per CoMensha sector the persons in it (a person may be in more than one)."""
     result: dict[str, set[int]] = {key: set() for key, _label in SECTORS}
-    for person_id, form in involvements.values_list(
-        "person_id", "signal__exploitation_forms__form"
+    for person_id, form, criminal_kind in involvements.values_list(
+        "person_id", "signal__exploitation_forms__form", "signal__criminal_kind"
     ):
-        result[FORM_SECTOR.get(form, "other")].add(person_id)
+        result[sector_of(form, criminal_kind)].add(person_id)
     return result
 
 

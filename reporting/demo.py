@@ -78,6 +78,20 @@ SECTORS = [
     "beauty_massage",
     "slaughterhouse",
 ]
+# The kinds of the demo's criminal signals, in turn: each kind shows, forced begging among
+# them, so the CoMensha page has a begging row to show.
+CRIMINAL_KINDS = [
+    "drug_running",
+    "money_mule",
+    "begging",
+    "cannabis",
+    "drug_running",
+    "pickpocketing",
+    "money_mule",
+    "",
+    "begging",
+    "other",
+]
 NATIONALITIES = ["NL", "NL", "NL", "NL", "PL", "RO", "BG", "UA", "NG", "VN", "MA", "HU"]
 TEXTS = [
     "Vrouwen wonen boven een nagelstudio en werken er van de vroege ochtend tot de nacht.",
@@ -235,7 +249,7 @@ def _load(region: Region, year: int) -> int:
 def _forms_and_persons(
     rng: random.Random, region: Region, signals: list[Signal], year: int
 ) -> None:
-    forms, involvements = [], []
+    forms, involvements, criminal = [], [], []
     for signal in signals:
         chosen = (
             ["labour"]
@@ -248,6 +262,9 @@ def _forms_and_persons(
         if signal.labour_sector and rng.random() < 0.15:
             chosen = ["labour", "criminal"]
         forms += [SignalForm(signal=signal, form=f) for f in chosen]
+        if "criminal" in chosen:
+            signal.criminal_kind = CRIMINAL_KINDS[len(criminal) % len(CRIMINAL_KINDS)]
+            criminal.append(signal)
         for position in range(rng.choice([1, 1, 2, 2, 3])):
             minor = "criminal" in chosen and rng.random() < 0.4 or rng.random() < 0.08
             age = rng.randint(13, 17) if minor else rng.randint(18, 55)
@@ -286,6 +303,7 @@ def _forms_and_persons(
             )
     SignalForm.objects.bulk_create(forms)
     SignalPerson.objects.bulk_create(involvements)
+    Signal.objects.bulk_update(criminal, ["criminal_kind"])
 
 
 def _meetings(rng, region: Region, signals: list[Signal], orgs: dict, vt: User) -> None:

@@ -39,6 +39,7 @@ CASES_SECTIONS = [
             "signals_by_municipality",
             "signals_by_form",
             "signals_by_sector",
+            "signals_by_criminal_kind",
             "classification",
         ],
     ),

@@ -26,6 +26,7 @@ from signals.models import (
     AgeBand,
     Classification,
     ClassificationRecord,
+    CriminalKind,
     EventKind,
     ExploitationForm,
     Gender,
@@ -180,6 +181,17 @@ PATHS = {
         Status.CLOSED,
     ],
 }
+# What criminal exploitation a signal is about, when the reporter could say (blank: not
+# recorded). Drawn from a stream of its own, so the rest of a seed's data stays as it was.
+CRIMINAL_KIND_WEIGHTS = [
+    (CriminalKind.DRUG_RUNNING, 30),
+    (CriminalKind.MONEY_MULE, 20),
+    (CriminalKind.CANNABIS, 12),
+    (CriminalKind.PICKPOCKETING, 10),
+    (CriminalKind.BEGGING, 8),
+    (CriminalKind.OTHER, 5),
+    ("", 15),
+]
 ROLE_ORG_KIND = {
     Role.VT_STAFF: Organisation.Kind.VEILIG_THUIS,
     Role.VT_OFFICER: Organisation.Kind.VEILIG_THUIS,
@@ -272,10 +284,27 @@ def _moment(day: date, rng: random.Random) -> datetime:
     )
 
 
-@transaction.atomic
-def generate(*, regions: int, signals: int, seed: int = 1, stdout=None) -> SynthResult:
-    rng = random.Random(seed)  # noqa: S311 - reproducible fake data, not security
+def received_days(rng: random.Random, count: int, year: int | None) -> list[date]:
+    """``count`` days of reception, in order: spread over the ten years up to today, or over
+    one calendar ``year`` (up to today for the current one)."""
     today = timezone.localdate()
+    if year is None:
+        return sorted(today - timedelta(days=rng.randint(0, YEARS * 365)) for _ in range(count))
+    first = date(year, 1, 1)
+    span = (min(date(year, 12, 31), today) - first).days
+    return sorted(first + timedelta(days=rng.randint(0, span)) for _ in range(count))
+
+
+@transaction.atomic
+def generate(
+    *, regions: int, signals: int, seed: int = 1, year: int | None = None, stdout=None
+) -> SynthResult:
+    """``regions`` regions sharing ``signals`` signals; ``year``: all received in that year."""
+    received_in = year  # the loop below names each signal's year ``year``
+    rng = random.Random(seed)  # noqa: S311 - reproducible fake data, not security
+    kinds = random.Random(f"criminal-kind:{seed}")  # noqa: S311
+    kind_values = [k for k, _w in CRIMINAL_KIND_WEIGHTS]
+    kind_weights = [w for _k, w in CRIMINAL_KIND_WEIGHTS]
     result = SynthResult(regions=regions)
     worlds = [_region(rng, i + 1) for i in range(regions)]
     per_region = [signals // regions + (1 if i < signals % regions else 0) for i in range(regions)]
@@ -287,7 +316,7 @@ def generate(*, regions: int, signals: int, seed: int = 1, stdout=None) -> Synth
     for world, count in zip(worlds, per_region, strict=True):
         vt = world.users[Role.VT_STAFF]
         vt_officer = world.users[Role.VT_OFFICER]
-        days = sorted(today - timedelta(days=rng.randint(0, YEARS * 365)) for _ in range(count))
+        days = received_days(rng, count, received_in)
         counters: dict[int, int] = {}
         signal_rows: list[Signal] = []
         meta = []  # (status, forms, persons) per signal, in the same order
@@ -370,6 +399,9 @@ def generate(*, regions: int, signals: int, seed: int = 1, stdout=None) -> Synth
                     description=description,
                     labour_sector=rng.choice(LabourSector.values)
                     if ExploitationForm.LABOUR in chosen
+                    else "",
+                    criminal_kind=kinds.choices(kind_values, kind_weights)[0]
+                    if ExploitationForm.CRIMINAL in chosen
                     else "",
                     is_acute=status == Status.ACUTE or rng.random() < 0.04,
                     status=status,

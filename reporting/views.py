@@ -54,6 +54,7 @@ SECTIONS = [
             "signals_by_municipality",
             "signals_by_form",
             "signals_by_sector",
+            "signals_by_criminal_kind",
             "classification",
         ],
     ),

@@ -22,6 +22,7 @@ from .models import (
     SOURCES_BY_ROLE,
     AgeBand,
     Classification,
+    CriminalKind,
     ExploitationForm,
     Gender,
     Indicator,
@@ -129,6 +130,15 @@ class SignalForm(VersionForm):
         required=False,
         error_messages={"invalid_choice": _("Kies een sector uit de lijst.")},
     )
+    criminal_kind = forms.ChoiceField(
+        label=_("Soort criminele uitbuiting"),
+        help_text=_(
+            "Alleen bij criminele uitbuiting. Speelt gedwongen bedelarij mee, kies dan die."
+        ),
+        choices=_blank(_("— geen soort —")) + CriminalKind.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Kies een soort uit de lijst.")},
+    )
     indicators = forms.ModelMultipleChoiceField(
         label=_("Indicatoren"),
         help_text=_("Kies alleen indicatoren bij de vormen van uitbuiting die u hierboven koos."),
@@ -165,6 +175,7 @@ class SignalForm(VersionForm):
         "description",
         "forms",
         "labour_sector",
+        "criminal_kind",
         "indicators",
         "is_acute",
     ]
@@ -209,6 +220,7 @@ class SignalForm(VersionForm):
                 description=cleaned.get("description") or "",
                 forms=cleaned.get("forms") or [],
                 labour_sector=cleaned.get("labour_sector") or "",
+                criminal_kind=cleaned.get("criminal_kind") or "",
             )
         except ValidationError as exc:
             apply_errors(self, exc, skip_known=True)
@@ -377,6 +389,7 @@ def _signal_initial(signal: Signal) -> dict:
         "description": signal.description,
         "forms": signal.forms,
         "labour_sector": signal.labour_sector,
+        "criminal_kind": signal.criminal_kind,
         "indicators": [i.pk for i in signal.indicators.all()],
         "is_acute": signal.is_acute,
     }
@@ -460,6 +473,7 @@ class SignalEditor:
             description=data["description"],
             forms=list(data["forms"]),
             labour_sector=data["labour_sector"],
+            criminal_kind=data["criminal_kind"],
             indicators=list(data["indicators"]),
             is_acute=data["is_acute"],
         )

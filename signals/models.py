@@ -43,6 +43,18 @@ class LabourSector(models.TextChoices):
     OTHER = "other", _("Anders")
 
 
+class CriminalKind(models.TextChoices):
+    """What the victim is forced to do in criminal exploitation. Forced begging is its own
+    sector for CoMensha (docs/decisions/0011-kind-of-criminal-exploitation.md)."""
+
+    DRUG_RUNNING = "drug_running", _("Drugskoerier/-handel")
+    MONEY_MULE = "money_mule", _("Geldezel")
+    CANNABIS = "cannabis", _("Hennepteelt/knippen")
+    PICKPOCKETING = "pickpocketing", _("Zakkenrollen/winkeldiefstal")
+    BEGGING = "begging", _("Gedwongen bedelarij")
+    OTHER = "other", _("Anders")
+
+
 class Source(models.TextChoices):
     MUNICIPALITY_INTERNAL = "municipality_internal", _("Gemeente (intern)")
     EXTERNAL_CARE_SAFETY = "external_care_safety", _("Externe zorg- of veiligheidspartner")
@@ -149,6 +161,9 @@ class Signal(TimeStampedModel):
     )
     labour_sector = models.CharField(
         _("sector"), max_length=20, choices=LabourSector.choices, blank=True
+    )
+    criminal_kind = models.CharField(
+        _("soort criminele uitbuiting"), max_length=20, choices=CriminalKind.choices, blank=True
     )
     indicators = models.ManyToManyField(
         Indicator, blank=True, related_name="+", verbose_name=_("indicatoren")

@@ -103,6 +103,7 @@ class SignalInput:
     description: str
     forms: list[str]
     labour_sector: str = ""
+    criminal_kind: str = ""
     indicators: list[Indicator] = field(default_factory=list)
     is_acute: bool = False
 
@@ -305,6 +306,7 @@ def _validate_input(
             description=data.description,
             forms=data.forms,
             labour_sector=data.labour_sector,
+            criminal_kind=data.criminal_kind,
         )
     except ValidationError as exc:
         errors.update(exc.message_dict)
@@ -345,6 +347,7 @@ def _apply(signal: Signal, data: SignalInput) -> None:
     signal.received_at = data.received_at
     signal.description = data.description
     signal.labour_sector = data.labour_sector
+    signal.criminal_kind = data.criminal_kind
 
 
 def _sync_children(

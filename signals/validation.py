@@ -34,7 +34,12 @@ def age_on(birth_date: date, day: date) -> int:
 
 
 def validate_signal_fields(
-    *, received_at: date | None, description: str, forms: list[str], labour_sector: str
+    *,
+    received_at: date | None,
+    description: str,
+    forms: list[str],
+    labour_sector: str,
+    criminal_kind: str = "",
 ) -> None:
     errors: dict[str, list[str]] = {}
     if received_at and received_at > timezone.localdate():
@@ -57,6 +62,10 @@ def validate_signal_fields(
     if labour_sector and ExploitationForm.LABOUR not in forms:
         errors.setdefault("labour_sector", []).append(
             _("Een sector hoort alleen bij arbeidsuitbuiting.")
+        )
+    if criminal_kind and ExploitationForm.CRIMINAL not in forms:
+        errors.setdefault("criminal_kind", []).append(
+            _("Een soort criminele uitbuiting hoort alleen bij de vorm criminele uitbuiting.")
         )
     if errors:
         raise ValidationError(errors)

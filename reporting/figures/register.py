@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from signals.models import (
     AgeBand,
     Classification,
+    CriminalKind,
     ExploitationForm,
     LabourSector,
     Signal,
@@ -81,6 +82,7 @@ SIGNAL_FACTS = [
     "source",
     "municipality",
     "labour_sector",
+    "criminal_kind",
     "preliminary_classification",
     "final_classification",
     "status",
@@ -173,6 +175,14 @@ def signal_tables(
         by_sector,
         list(LabourSector.choices),
         total_label=_("Signalen met een sector"),
+    )
+    by_kind = tally(facts, lambda r: r["criminal_kind"], where=lambda r: r["criminal_kind"])
+    tables["signals_by_criminal_kind"] = counts_table(
+        "signals_by_criminal_kind",
+        _("Signalen naar soort criminele uitbuiting"),
+        by_kind,
+        list(CriminalKind.choices),
+        total_label=_("Signalen met een soort"),
     )
     preliminary = tally(facts, lambda r: r["preliminary_classification"])
     final = tally(facts, lambda r: r["final_classification"])

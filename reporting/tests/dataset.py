@@ -29,6 +29,8 @@ s13   12 jun  A     ext.      sexual              scheduled (*)   potential   �
 s14   20 jun  B     mun. B    labour (temp)       internal        –           –
 ====  ======  ====  ========  ==================  ==============  ==========  ==========
 
+Kinds of criminal exploitation: s04 money mule, s07 drug running.
+
 (*) acute: s03 (marked two days after submission, consulted 23 h later), s07 (consulted
 within 11 h), s11 (no consultation), s13 (consulted after 49 h).
 """
@@ -310,6 +312,8 @@ PERSONS = {
     "pQ": ("Quinty", None, "30-39", "female", "NL", False),  # a trajectory of 2024
 }
 
+CRIMINAL_KINDS = {"s04": "money_mule", "s07": "drug_running"}
+
 # signal: [(person, role, age at the start of the exploitation)]
 INVOLVEMENTS = {
     "s01": [("pA", "possible_victim", 17), ("pN", "possible_offender", None)],
@@ -331,7 +335,9 @@ INVOLVEMENTS = {
 }
 
 
-def _signal(ds: Dataset, key: str, spec, *, region=None, municipality=None) -> Signal:
+def _signal(
+    ds: Dataset, key: str, spec, *, region=None, municipality=None, criminal_kind=None
+) -> Signal:
     world = ds.world
     (received, mun, source, forms, sector, status, prelim, final, submitted, registered, acute) = (
         spec
@@ -356,6 +362,7 @@ def _signal(ds: Dataset, key: str, spec, *, region=None, municipality=None) -> S
             received_at=received,
             description=f"Signaal {key}",
             labour_sector=sector,
+            criminal_kind=CRIMINAL_KINDS.get(key, "") if criminal_kind is None else criminal_kind,
             is_acute=acute,
             status=status,
             preliminary_classification=prelim,

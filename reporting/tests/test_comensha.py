@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
 from accounts.models import AuditLogEntry
 from accounts.roles import Role
 from reporting.comensha import comensha_tables, comensha_tracker, pseudonym, victim_list
 from reporting.periods import Period, Scope
+from signals.models import Person, SignalPerson
 
+from .dataset import _signal, at, on
 from .support import csv_rows, is_small, xlsx_rows
 
 URL = "/rapportage/comensha/"
@@ -36,6 +42,76 @@ def test_it_counts_victims_classified_suspected_or_actual_once(ds):
         "forced_begging": 0, "forced_criminality": 0, "regulated_labour": 3,
         "sexual_services": 1, "other": 0, "total": 4,
     }  # fmt: skip
+
+
+# Criminal signals of 2025 on top of the data set: key → (forms, kind, final, victim).
+CRIMINAL = {
+    "b1": (["criminal"], "begging", "actual", ("Rosa", "female", "NL")),
+    "b2": (["criminal", "sexual"], "begging", "suspected", ("Sven", "male", "RO")),
+    "b3": (["criminal"], "drug_running", "suspected", ("Tim", "male", "NL")),
+    "b4": (["criminal"], "", "actual", ("Uma", "female", "")),
+    "b5": (["criminal"], "begging", "potential", ("Vera", "female", "NL")),  # not counted
+}
+
+
+@pytest.fixture
+def criminal(ds) -> dict[str, Person]:
+    """The victims of CRIMINAL, each in a signal of their own with an offender beside them."""
+    victims = {}
+    for day, (key, (forms, kind, final, (name, gender, nationality))) in enumerate(
+        CRIMINAL.items(), start=1
+    ):
+        moments = (at(9, day), at(9, day + 1))  # submitted, registered
+        spec = (on(9, day), "A", "avim", forms, "", "routed", "suspected", final, *moments, False)
+        signal = _signal(ds, key, spec, criminal_kind=kind)
+        victims[key] = Person.objects.create(
+            region=ds.world.region,
+            name=name,
+            birth_date=date(1990, 1, 1),
+            gender=gender,
+            nationality=nationality,
+        )
+        offender = Person.objects.create(region=ds.world.region, name=f"Dader {key}")
+        SignalPerson.objects.create(signal=signal, person=victims[key], role="possible_victim")
+        SignalPerson.objects.create(signal=signal, person=offender, role="possible_offender")
+    return victims
+
+
+def test_forced_begging_is_its_own_sector_and_a_person_counts_in_each_of_theirs(ds, criminal):
+    tables = comensha_tables(Scope(ds.world.region), Period.for_year(2025))
+
+    # The four of the data set, and Rosa (b1), Sven (b2), Tim (b3), Uma (b4); not Vera
+    # ("potential") and no offender. Sven is in two sectors; Uma's kind was not recorded.
+    assert values(tables["sector"]) == {
+        "forced_begging": 2,  # Rosa, Sven
+        "forced_criminality": 2,  # Tim (drug running), Uma (kind unknown)
+        "regulated_labour": 3,
+        "sexual_services": 2,  # pC (s03), Sven
+        "other": 0,
+        "total": 8,
+    }
+    assert values(tables["gender"])["total"] == 8
+
+
+def test_the_victim_list_names_the_begging_sector(ds, criminal, login):
+    client = login(ds.world.user(Role.VT_STAFF))
+
+    rows = csv_rows(client.get(f"{URL}slachtoffers/", {"year": "2025", "format": "csv"}))
+
+    sectors = {r[0]: r[7] for r in rows[1:]}
+    assert sectors[pseudonym(criminal["b1"])] == "Gedwongen bedelarij"
+    assert sectors[pseudonym(criminal["b2"])] == "Gedwongen bedelarij, Seksuele dienstverlening"
+    assert sectors[pseudonym(criminal["b3"])] == "Gedwongen criminaliteit"
+    assert pseudonym(criminal["b5"]) not in sectors
+
+
+def test_the_export_shows_the_begging_row_suppressed(ds, criminal, login):
+    client = login(ds.world.user(Role.POLICY_ANALYST))
+
+    rows = csv_rows(client.get(f"{URL}export/", {"year": "2025", "format": "csv"}))
+
+    assert ["Regio zl", "2025", "Sector", "Gedwongen bedelarij", "<5"] in rows
+    assert not [r for r in rows[1:] if is_small(r[4])]
 
 
 def test_the_csv_export_shows_no_count_from_one_to_four(ds, login):

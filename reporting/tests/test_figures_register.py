@@ -77,6 +77,12 @@ def test_it_counts_labour_sectors(figures):
     }
 
 
+def test_it_counts_kinds_of_criminal_exploitation(figures):
+    kinds = {k: v for k, v in values(figures["signals_by_criminal_kind"]).items() if v}
+
+    assert kinds == {"drug_running": 1, "money_mule": 1, "total": 2}  # s07, s04
+
+
 def test_it_counts_preliminary_and_final_classifications(figures):
     table = figures["classification"]
 

@@ -65,3 +65,27 @@ def test_it_refuses_to_run_in_production(db, settings):
     settings.IS_PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("synth", regions=1, signals=1)
+
+
+def test_it_gives_criminal_signals_a_kind_and_no_other_signal_one(db):
+    call_command("synth", regions=1, signals=400, seed=11)
+    criminal = Signal.objects.filter(exploitation_forms__form="criminal")
+    kinds = list(criminal.values_list("criminal_kind", flat=True))
+
+    assert not Signal.objects.exclude(criminal_kind="").exclude(pk__in=criminal).exists()
+    assert 0.7 < sum(1 for k in kinds if k) / len(kinds) < 0.95  # some left blank
+    assert {"drug_running", "begging"} <= set(kinds)
+
+
+def test_it_puts_every_signal_in_the_year_asked_for(db):
+    call_command("synth", regions=2, signals=200, seed=4, year=2025)
+
+    years = set(Signal.objects.values_list("received_at__year", flat=True))
+    assert years == {2025}
+    assert set(Signal.objects.values_list("year", flat=True)) == {2025}
+
+
+@pytest.mark.parametrize("year", [1999, 2999])
+def test_it_refuses_a_year_out_of_range(db, year):
+    with pytest.raises(CommandError, match="--year"):
+        call_command("synth", regions=1, signals=1, year=year)

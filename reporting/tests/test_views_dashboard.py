@@ -29,6 +29,7 @@ def test_veilig_thuis_sees_the_exact_counts(ds, login):
     html = response.content.decode()
     assert html_table(html, "signals_by_source")["avim"] == ["2"]
     assert html_table(html, "persons_age")["minor"] == ["3", "4"]
+    assert html_table(html, "signals_by_criminal_kind")["money_mule"] == ["1"]
     assert "aantallen van 1 tot en met 4 staan als" not in html
 
 

@@ -178,6 +178,7 @@ def _signal_out(**overrides) -> dict:
         "received_at": "2026-11-02",
         "forms": ["labour"],
         "labour_sector": "beauty_massage",
+        "criminal_kind": None,
         "is_acute": False,
         "classifications": {"preliminary": None, "final": None},
         "submitted_at": None,

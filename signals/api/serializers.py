@@ -32,6 +32,7 @@ from ..models import (
     DESCRIPTION_MAX_LENGTH,
     AgeBand,
     Classification,
+    CriminalKind,
     ExploitationForm,
     Gender,
     Indicator,
@@ -267,6 +268,13 @@ class SignalInputSerializer(InputSerializer):
         default="",
         help_text="Only with the form 'labour'.",
     )
+    criminal_kind = serializers.ChoiceField(
+        choices=CriminalKind.choices,
+        allow_blank=True,
+        allow_null=True,
+        default="",
+        help_text="Only with the form 'criminal': what the victim is forced to do.",
+    )
     indicators = serializers.PrimaryKeyRelatedField(
         many=True,
         queryset=Indicator.objects.all(),
@@ -289,6 +297,7 @@ class SignalInputSerializer(InputSerializer):
             description=data["description"],
             forms=data["forms"],
             labour_sector=data["labour_sector"] or "",
+            criminal_kind=data["criminal_kind"] or "",
             indicators=list(data.get("indicators", [])),
             is_acute=data["is_acute"],
         )
@@ -434,6 +443,7 @@ class SignalSummarySerializer(serializers.Serializer):
     received_at = serializers.DateField()
     forms = serializers.ListField(child=serializers.ChoiceField(choices=ExploitationForm.choices))
     labour_sector = OptionalChoiceField(choices=LabourSector.choices)
+    criminal_kind = OptionalChoiceField(choices=CriminalKind.choices)
     is_acute = serializers.BooleanField()
     classifications = ClassificationsSerializer(source="*")
     submitted_at = serializers.DateTimeField(allow_null=True)

@@ -123,6 +123,7 @@ def edit_form(signal: Signal, **overrides) -> dict:
         "description": signal.description,
         "forms": signal.forms,
         "labour_sector": signal.labour_sector,
+        "criminal_kind": signal.criminal_kind,
         "indicators": [str(i.pk) for i in signal.indicators.all()],
     }
     if signal.is_acute:

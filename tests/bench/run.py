@@ -35,10 +35,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.utils import timezone
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from accounts.middleware import SESSION_LOGIN_AT
     from accounts.roles import Role
     from signals.models import Signal
     from tests.bench.endpoints import ENDPOINTS, objects_for, user_for
@@ -50,17 +47,7 @@ def main() -> None:
         )  # fresh planner statistics, as autovacuum keeps them in production
 
     def client_for(role) -> Client:
-        user = user_for(role, "s01")
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=user, name="bench", defaults={"confirmed": True}
-        )
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session[SESSION_LOGIN_AT] = timezone.now().isoformat()
-        session.save()
-        return client
+        return verified_client(user_for(role, "s01"))
 
     objects = objects_for("s01")
     clients = {role: client_for(role) for role in dict.fromkeys(e.role for e in ENDPOINTS)}
@@ -122,6 +109,27 @@ def main() -> None:
         print(f"| {name} | {median:.1f} | {p95:.1f} | {q:.1f} | {sql:.1f} | {median / base:.1f} |")
     for name, ms in once:
         print(f"| {name} (one run) | {ms:.0f} | | | | |")
+
+
+def verified_client(user):
+    """A test client logged in as ``user`` with both factors, as after a real login."""
+    from django.test import Client
+    from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.middleware import SESSION_LOGIN_AT
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_LOGIN_AT] = timezone.now().isoformat()
+    session.save()
+    return client
 
 
 class _Rollback(Exception):
