@@ -81,6 +81,10 @@ EXTERNAL_KINDS = frozenset(
 )
 
 
+# Not answered yet: Veilig Thuis' "sent" work list (drafts and what waits for an answer).
+UNANSWERED_STATUSES = (ReferralStatus.DRAFT, ReferralStatus.SENT)
+
+
 class Instrument(models.TextChoices):
     BIBOB = "bibob", _("Wet Bibob")
     APV = "apv", _("APV (lokale verordening)")
@@ -185,6 +189,16 @@ class Referral(TimeStampedModel):
             ),
             # Veilig Thuis' list of what it sent and what still waits for an answer.
             models.Index(fields=["status", "-sent_at"], name="referral_status_sent_idx"),
+            # The lists' "newest first": a page reads the index from the top (or from a keyset
+            # cursor) until it has a page of the user's region, instead of sorting the region.
+            models.Index(fields=["-created_at", "-id"], name="referral_newest_idx"),
+            # The same for the "sent" work list: only the referrals that wait, so the page
+            # does not read past the years of answered ones.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(status__in=UNANSWERED_STATUSES),
+                name="referral_unanswered_idx",
+            ),
         ]
 
     def __str__(self) -> str:

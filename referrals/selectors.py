@@ -47,7 +47,13 @@ from signals.models import (
 from signals.selectors import working_days_before
 from signals.validation import age_on
 
-from .models import ADMINISTRATIVE_FIELDS, EXTERNAL_KINDS, Referral, SharedField
+from .models import (
+    ADMINISTRATIVE_FIELDS,
+    EXTERNAL_KINDS,
+    UNANSWERED_STATUSES,
+    Referral,
+    SharedField,
+)
 from .workflow import SHARING_STATUSES, ReferralStatus
 
 VIEW = "referrals.view_referral"
@@ -198,6 +204,33 @@ def answer_due_before(now: datetime | None = None) -> datetime:
     )
 
 
+def _with_overdue(qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    return qs.annotate(
+        is_overdue=Case(
+            When(status=ReferralStatus.SENT, sent_at__lt=answer_due_before(), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+# Every list ends its order in the primary key, so that a keyset page (the API) has a unique
+# position and an offset page (the browser) a stable one. "Newest first" reads the index on
+# ``(created_at DESC, id DESC)`` (the "sent" work list its partial index on drafts and sent
+# referrals) from the top or from the cursor, passing over other regions' referrals, and stops
+# at a full page instead of counting and sorting every referral of the region.
+NEWEST_FIRST = ("-created_at", "-pk")
+
+
+def referral_list(*, user: User) -> QuerySet[Referral]:
+    """Every referral the user may see, newest first: the API's list without a work list."""
+    return (
+        _with_overdue(referrals_visible_to(user))
+        .select_related("receiving_organisation", "case")
+        .order_by(*NEWEST_FIRST)
+    )
+
+
 def referral_worklist(*, user: User, tab: str) -> QuerySet[Referral]:
     qs = referrals_visible_to(user)
     if tab == Tab.INBOX:
@@ -207,20 +240,14 @@ def referral_worklist(*, user: User, tab: str) -> QuerySet[Referral]:
             "answered_at", "pk"
         )
     elif tab == Tab.SENT and user.has_perm("referrals.send_referral"):
-        qs = qs.filter(status__in=[ReferralStatus.DRAFT, ReferralStatus.SENT]).order_by(
-            "-created_at", "-pk"
-        )
+        qs = qs.filter(status__in=UNANSWERED_STATUSES).order_by(*NEWEST_FIRST)
     else:
         return Referral.objects.none()
-    return qs.annotate(
-        is_overdue=Case(
-            When(status=ReferralStatus.SENT, sent_at__lt=answer_due_before(), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-        # Each row shows the receiver and the case's reference and lead: joins, not queries,
-        # so the number of queries does not grow with the page.
-    ).select_related("receiving_organisation", "case", "case__lead_organisation")
+    # Each row shows the receiver and the case's reference and lead: joins, not queries, so
+    # the number of queries does not grow with the page.
+    return _with_overdue(qs).select_related(
+        "receiving_organisation", "case", "case__lead_organisation"
+    )
 
 
 # --- what the receiver sees ----------------------------------------------------------------

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.audit import record_access, record_list
 from accounts.models import AuditLogEntry, User
+from accounts.pagination import BoundedPaginator
 from cases.selectors import case as case_selectors
 from cases.workflow import CaseStatus
 from signals.services import StaleVersion
@@ -148,7 +148,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab") or tabs[0]
     if tab not in tabs:
         raise Http404
-    page = Paginator(selectors.referral_worklist(user=user, tab=tab), PAGE_SIZE).get_page(
+    # Counted up to a bound: past it the page says "meer dan" and pages on with "Volgende".
+    page = BoundedPaginator(selectors.referral_worklist(user=user, tab=tab), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     record_list(model=Referral, rows=page, query=request.GET, ignore={"page", "tab"})

@@ -27,11 +27,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.audit import record_access, record_list
 from accounts.models import AuditLogEntry, User
+from accounts.pagination import BoundedPaginator
 from accounts.roles import Role
 
 from . import forms, selectors, services
 from .models import Attachment, Signal
-from .pagination import BoundedPaginator
 from .services import StaleVersion
 from .workflow import (
     ALLOWED_TRANSITIONS,
@@ -145,8 +145,25 @@ def _render_detail(
         # The form that failed, for the error summary at the top of the page.
         "bound_form": next(iter(bound.values())) if bound else None,
     }
-    record_access(kind=READ, instance=signal)
+    # NEN 7513 asks whose record was read: the persons shown, by pseudonymous id, as the API
+    # logs them; and the persons of other signals shown as possible earlier records.
+    shown_elsewhere = [
+        other.person for _involvement, others in context["matches"] for other in others
+    ]
+    record_access(
+        kind=READ,
+        instance=signal,
+        extra=_persons_shown(involvements, shown_elsewhere),
+    )
     return render(request, "signals/detail.html", context, status=status)
+
+
+def _persons_shown(involvements, matched=()) -> dict[str, list[str]]:
+    shown = {"persons": [str(i.person.public_id) for i in involvements]}
+    others = list(dict.fromkeys(str(p.public_id) for p in matched))
+    if others:
+        shown["matched_persons"] = others
+    return shown
 
 
 def _run_action(
@@ -230,7 +247,11 @@ def _render_form(
 ) -> HttpResponse:
     if editor.signal is not None:
         # The edit form shows the signal's content (persons, description): a read.
-        record_access(kind=READ, instance=editor.signal)
+        record_access(
+            kind=READ,
+            instance=editor.signal,
+            extra=_persons_shown(editor.signal.involvements.all()),
+        )
     return render(
         request,
         "signals/form.html",

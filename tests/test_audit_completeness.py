@@ -217,23 +217,45 @@ def test_the_retention_task_logs_as_the_system_with_its_name(world):
     assert all(e.actor_id is None for e in entries)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="signals.views.detail logs the signal's id but not the ids of the persons it shows; "
-    "the API's retrieve does (SECURITY.md: 'whose record, a pseudonymous person id')",
-)
 def test_the_signal_page_names_the_persons_it_shows(world, login):
-    from signals.tests.factories import make_signal
+    from signals.tests.factories import make_signal, person_input
 
     sender = world.user(Role.MUNICIPAL_OFFICER)
-    signal = make_signal(sender)
-    person = signal.involvements.get().person
+    signal = make_signal(
+        sender, persons=[person_input(), person_input(name="Bo", role="possible_offender")]
+    )
+    persons = [str(i.person.public_id) for i in signal.involvements.order_by("pk")]
     last = AuditLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     login(sender).get(reverse("signals:detail", kwargs={"public_id": signal.public_id}))
 
     entry = AuditLogEntry.objects.get(pk__gt=last)
-    assert str(person.public_id) in str(entry.additional_data)
+    assert entry.object_pk == str(signal.pk)
+    assert sorted(entry.additional_data["persons"]) == sorted(persons)
+    assert "matched_persons" not in entry.additional_data  # the sender sees no matches
+    # The edit form shows the same persons: the same ids.
+    last = entry.pk
+    login(sender).get(reverse("signals:edit", kwargs={"public_id": signal.public_id}))
+    entry = AuditLogEntry.objects.get(pk__gt=last)
+    assert sorted(entry.additional_data["persons"]) == sorted(persons)
+
+
+def test_the_signal_page_names_the_persons_of_earlier_records_it_shows(world, login):
+    from signals.tests.factories import person_input, registered_signal, submitted_signal
+
+    officer, vt = world.user(Role.MUNICIPAL_OFFICER), world.user(Role.VT_STAFF)
+    earlier = registered_signal(officer, vt, persons=[person_input(name="Anna Muller")])
+    later = submitted_signal(officer, persons=[person_input(name="Anna Müller")])
+    last = AuditLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    html = login(vt).get(reverse("signals:detail", kwargs={"public_id": later.public_id}))
+
+    assert "Mogelijk eerder gemeld" in html.content.decode()
+    entry = AuditLogEntry.objects.get(pk__gt=last)
+    assert entry.additional_data["persons"] == [str(later.involvements.get().person.public_id)]
+    assert entry.additional_data["matched_persons"] == [
+        str(earlier.involvements.get().person.public_id)
+    ]
 
 
 def test_the_weekly_planning_task_logs_as_the_system_with_its_name(world):

@@ -1,11 +1,15 @@
 """The privacy officer's audit log page: its region only, paged, and itself logged."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts import pagination
 from accounts.models import AuditLogEntry
 from accounts.roles import Role
 from accounts.tests.audit_entries import read_by
+from accounts.views import audit
 
 URL = reverse("accounts:audit_log")
 
@@ -90,3 +94,45 @@ def test_reading_the_page_with_filters_is_logged_as_a_search(world, officer, log
     entry = AuditLogEntry.objects.latest("pk")
     assert entry.access_kind == AuditLogEntry.AccessKind.SEARCH
     assert entry.additional_data["filters"] == {"actor": str(reader.pk)}
+
+
+def test_it_counts_up_to_a_limit_and_pages_on_past_it(world, officer, login, monkeypatch):
+    reader = world.user(Role.VT_STAFF)
+    for _ in range(5):
+        read_by(reader, world.municipality)
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(audit, "PAGE_SIZE", 2)
+    client = login(officer)
+
+    first = client.get(URL, {"actor": reader.pk})
+    third = client.get(URL, {"actor": reader.pk, "page": 3})
+
+    html = first.content.decode()
+    assert "Meer dan 3 regels" in html
+    assert "Pagina 1<" in html and f'?actor={reader.pk}&amp;page=2" rel="next"' in html
+    assert len(first.context["rows"]) == 2
+    assert len(third.context["rows"]) == 1
+    assert 'rel="next"' not in third.content.decode()
+
+
+def test_up_to_the_limit_it_shows_the_exact_count(world, officer, login, monkeypatch):
+    reader = world.user(Role.VT_STAFF)
+    for _ in range(3):
+        read_by(reader, world.municipality)
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
+    html = login(officer).get(URL, {"actor": reader.pk}).content.decode()
+    assert "3 regels" in html
+    assert "Meer dan" not in html
+
+
+def test_the_count_reads_at_most_the_limit_plus_one_row(world, officer, login):
+    read_by(world.user(Role.VT_STAFF), world.municipality)
+    with CaptureQueriesContext(connection) as captured:
+        login(officer).get(URL)
+    counts = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "COUNT(" in q["sql"].upper() and "accounts_auditlogentry" in q["sql"]
+    ]
+    assert len(counts) == 1
+    assert f"LIMIT {pagination.COUNT_LIMIT + 1}" in counts[0]

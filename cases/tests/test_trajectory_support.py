@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from accounts.audit import allow_bulk_writes
 from accounts.models import AuditLogEntry, Organisation
 from accounts.roles import Role
 from cases.models import Case, CasePerson, Trajectory
@@ -42,7 +43,8 @@ def add_victims(case: Case, count: int) -> list[Person]:
         Person.objects.create(region_id=case.region_id, name=f"Slachtoffer {i}")
         for i in range(count)
     ]
-    CasePerson.objects.bulk_create([CasePerson(case=case, person=p) for p in persons])
+    with allow_bulk_writes("test set-up: victims written directly"):
+        CasePerson.objects.bulk_create([CasePerson(case=case, person=p) for p in persons])
     return persons
 
 

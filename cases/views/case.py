@@ -33,8 +33,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.audit import record_access, record_list
 from accounts.models import AuditLogEntry, User
+from accounts.pagination import BoundedPaginator
 from signals import selectors as signal_selectors
-from signals.pagination import BoundedPaginator
 from signals.services import StaleVersion
 from signals.workflow import Status as SignalStatus
 from signals.workflow import TransitionNotAllowed

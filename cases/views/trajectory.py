@@ -17,7 +17,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.audit import record_access, record_list
 from accounts.models import AuditLogEntry
+from accounts.pagination import BoundedPaginator
 from signals.forms import apply_errors
 from signals.services import StaleVersion
 from signals.workflow import TransitionNotAllowed
@@ -161,7 +161,7 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     filter_form = forms.TrajectoryFilterForm(request.GET or None)
     filters = filter_form.filters()
-    page = Paginator(
+    page = BoundedPaginator(
         selectors.trajectory_list(user=user, phase=filters["phase"] or None, q=filters["q"]),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))

@@ -86,6 +86,27 @@ FORBIDDEN = OpenApiResponse(
     description="You may see this referral but may not do this (e.g. answering a referral "
     "that was not sent to your organisation, or preparing one without the role).",
 )
+LIST_BAD_REQUEST = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="An invalid filter, a work list (`tab`) that is not for your role, or a cursor "
+    "that is not from a `next` or `previous` link: messages per parameter.",
+    examples=[
+        OpenApiExample(
+            "Work list not for the role",
+            value={"tab": ["Deze werklijst is niet voor uw rol."]},
+            status_codes=["400"],
+        ),
+        OpenApiExample(
+            "Invalid cursor",
+            value={
+                "cursor": [
+                    "Ongeldige cursor: gebruik de next- of previous-link van een eerdere pagina."
+                ]
+            },
+            status_codes=["400"],
+        ),
+    ],
+)
 LIST_FORBIDDEN = OpenApiResponse(
     ErrorSerializer,
     description="Your role does not see referrals (e.g. the administrator, the privacy officer "

@@ -21,7 +21,6 @@ and per plan download. Changes are in the change log already.
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, Value, When
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
@@ -37,6 +36,7 @@ from accounts.models import AuditLogEntry, Organisation
 from cases.models import Consent
 from cases.selectors import case as case_selectors
 from signals.api.errors import ServiceErrorsMixin
+from signals.api.pagination import KeysetPagination
 from signals.api.permissions import RequiredPermissions
 from signals.api.viewsets import UUID_PATTERN
 
@@ -44,7 +44,6 @@ from .. import selectors, services
 from ..files import DOCX, ODT, PDF
 from ..models import Referral
 from ..views import plan_response
-from ..workflow import ReferralStatus
 from . import schema
 from .serializers import (
     ReferralAcceptInputSerializer,
@@ -79,11 +78,13 @@ STEP_RESPONSES = {
         summary="List the referrals you may see",
         description="Veilig Thuis sees the referrals of its region's cases; a lead "
         "organisation those of its cases; a receiving organisation those sent to it (never a "
-        "draft). `tab` gives a work list. 50 per page.",
+        "draft). `tab` gives a work list. Newest first (`inbox` longest waiting first, "
+        "`running` longest accepted first), 50 per page; follow `next` and `previous` (a "
+        "keyset cursor: every page costs the same). No total count.",
         parameters=[ReferralFilterSerializer],
         responses={
             200: ReferralListItemSerializer(many=True),
-            400: schema.BAD_REQUEST,
+            400: schema.LIST_BAD_REQUEST,
             403: schema.LIST_FORBIDDEN,
         },
     ),
@@ -124,6 +125,7 @@ class ReferralViewSet(ServiceErrorsMixin, AccessLoggedViewSetMixin, viewsets.Gen
     lookup_value_regex = UUID_PATTERN
     permission_classes = [IsAuthenticated, RequiredPermissions]
     filter_backends: list = []
+    pagination_class = KeysetPagination
     parser_classes = [JSONParser]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     metadata_class = None
@@ -157,22 +159,7 @@ class ReferralViewSet(ServiceErrorsMixin, AccessLoggedViewSetMixin, viewsets.Gen
                 raise exceptions.ValidationError({"tab": ["Deze werklijst is niet voor uw rol."]})
             qs = selectors.referral_worklist(user=user, tab=filters["tab"])
         else:
-            qs = (
-                selectors.referrals_visible_to(user)
-                .annotate(
-                    is_overdue=Case(
-                        When(
-                            status=ReferralStatus.SENT,
-                            sent_at__lt=selectors.answer_due_before(),
-                            then=Value(True),
-                        ),
-                        default=Value(False),
-                        output_field=BooleanField(),
-                    )
-                )
-                .select_related("receiving_organisation", "case")
-                .order_by("-created_at", "-pk")
-            )
+            qs = selectors.referral_list(user=user)
         if filters.get("status"):
             qs = qs.filter(status=filters["status"])
         if filters.get("route"):

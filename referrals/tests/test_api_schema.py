@@ -100,3 +100,18 @@ def test_every_action_has_a_required_permission():
         actions.add(extra.__name__)
         actions.update(extra.mapping.values())
     assert set(ReferralViewSet.required_permissions) == actions
+
+
+def test_the_list_pages_by_cursor_without_a_count(schema):
+    operation = schema["paths"]["/api/v1/referrals/"]["get"]
+    parameters = {p["name"] for p in operation["parameters"]}
+    assert "cursor" in parameters and "page" not in parameters
+    page = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    properties = schema["components"]["schemas"][page.rsplit("/", 1)[-1]]["properties"]
+    assert set(properties) == {"next", "previous", "results"}
+
+
+def test_the_list_documents_a_bad_cursor_and_a_tab_not_for_the_role(schema):
+    bad_request = schema["paths"]["/api/v1/referrals/"]["get"]["responses"]["400"]
+    examples = bad_request["content"]["application/json"]["examples"]
+    assert {next(iter(e["value"])) for e in examples.values()} == {"tab", "cursor"}

@@ -7,9 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts import pagination
 from accounts.audit import allow_bulk_writes
 from accounts.models import AuditLogEntry, Organisation
 from accounts.roles import Role
+from referrals import views
 from referrals.models import Referral
 from referrals.tests.factories import accepted, external_receiver, ready, referral_case, sent
 from referrals.tests.support import list_reads, url
@@ -104,3 +106,50 @@ def test_a_page_of_50_costs_as_many_queries_as_5(world, login, role, tab, make, 
     with_fifty = queries(client, tab)
 
     assert with_fifty == with_five
+
+
+def rows(html: str) -> int:
+    return html.count('<th scope="row">')
+
+
+def test_the_sent_list_says_more_than_the_limit_and_pages_on(world, login, monkeypatch):
+    case = referral_case(world)
+    for _ in range(5):
+        ready(world, world.orgs[Organisation.Kind.POLICE_AVIM], case=case)
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client = login(world.user(Role.VT_STAFF))
+
+    first = client.get(url("list"), {"tab": "sent"}).content.decode()
+    third = client.get(url("list"), {"tab": "sent", "page": 3}).content.decode()
+
+    assert "Meer dan 3 verwijzingen" in first
+    assert "Pagina 1<" in first and 'rel="next"' in first
+    assert "tab=sent&amp;page=2" in first
+    assert rows(first) == 2
+    assert rows(third) == 1 and 'rel="next"' not in third and 'rel="prev"' in third
+
+
+def test_up_to_the_limit_the_count_is_exact(world, login, monkeypatch):
+    for _ in range(3):
+        sent(world)
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
+    html = login(world.user(Role.MUNICIPAL_OFFICER)).get(url("list")).content.decode()
+    assert "3 verwijzingen" in html
+    assert "Meer dan" not in html
+
+
+@pytest.mark.parametrize(
+    ("role", "tab"), [(Role.VT_STAFF, "sent"), (Role.MUNICIPAL_OFFICER, "inbox")]
+)
+def test_the_count_reads_at_most_the_limit_plus_one_row(world, login, role, tab):
+    sent(world)
+    with CaptureQueriesContext(connection) as captured:
+        login(world.user(role)).get(url("list"), {"tab": tab})
+    counts = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "COUNT(" in q["sql"].upper() and "referrals_referral" in q["sql"]
+    ]
+    assert len(counts) == 1
+    assert f"LIMIT {pagination.COUNT_LIMIT + 1}" in counts[0]

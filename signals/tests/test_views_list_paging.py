@@ -4,8 +4,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts import pagination
 from accounts.roles import Role
-from signals import pagination, views
+from signals import views
 from signals.tests.factories import make_signal
 
 URL = reverse("signals:list")

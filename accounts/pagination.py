@@ -1,9 +1,13 @@
-"""Paging the register in the browser without counting the whole region on every request.
+"""Paging a list in the browser without counting the whole table on every request.
 
-An exact ``COUNT(*)`` over the visible signals costs time in proportion to the register:
-15 ms at 25,000 signals in a region, and it would keep growing for ten years. The register
-counts at most ``COUNT_LIMIT`` rows; beyond that the page says "meer dan 1.000" and offers
-"Volgende" for as long as there is a next row, found by reading one row more than a page.
+An exact ``COUNT(*)`` costs time in proportion to the rows it counts: 15 ms over 25,000
+signals of a region, more over the access log, the table that grows fastest
+(docs/scaling.md), and it would keep growing for ten years. These lists count at most
+``COUNT_LIMIT`` rows; beyond that the page says "meer dan 1.000" and offers "Volgende" for
+as long as there is a next row, found by reading one row more than a page.
+
+It lives in ``accounts`` because every app may import from here: the register, the case,
+referral and trajectory lists, and the audit log page.
 """
 
 from __future__ import annotations
