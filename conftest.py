@@ -86,15 +86,36 @@ class World:
             },
         }
         self._users: dict[tuple[Role, int], User] = {}
+        # Users made inside one test of a world shared by many (see ``share``): that test's
+        # transaction takes them away again, so they are remembered for that test only.
+        self._test_users: dict[tuple[Role, int], User] | None = None
 
     def user(self, role: Role, organisation: Organisation | None = None) -> User:
         org = organisation or self.orgs[ROLE_ORGANISATION_KIND[role]]
         key = (role, org.pk)
-        if key not in self._users:
-            self._users[key] = UserFactory(
-                username=f"{role.value}-{org.pk}", role=role, organisation=org
-            )
-        return self._users[key]
+        if key in self._users:
+            return self._users[key]
+        users = self._users if self._test_users is None else self._test_users
+        if key not in users:
+            users[key] = UserFactory(username=f"{role.value}-{org.pk}", role=role, organisation=org)
+        return users[key]
+
+    def share(self) -> World:
+        """Make a user for every role now, to keep this world for many tests.
+
+        The world then lives in a transaction around those tests. Each test runs in a
+        savepoint of it: between ``begin_test`` and ``end_test`` the users made are that
+        test's only; outside, they are kept for all.
+        """
+        for role in Role:
+            self.user(role)
+        return self
+
+    def begin_test(self) -> None:
+        self._test_users = {}
+
+    def end_test(self) -> None:
+        self._test_users = None
 
 
 @pytest.fixture

@@ -7,16 +7,22 @@ runs one request per case. At the end of the run pytest prints
 
 from __future__ import annotations
 
+import copy
 import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from accounts.models import AuditLogEntry
 from accounts.roles import Role
 from accounts.tests.factories import OrganisationFactory
+from conftest import World
 from tests.permission_matrix import (
     EXEMPT,
     NOT_ALLOWED,
@@ -87,16 +93,86 @@ def summary(request) -> MatrixSummary:
     return plugin
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+# --- one world per run of this module ------------------------------------------------------
+#
+# Making a world, its users and a case's object (a signal taken through submission,
+# registration and screening, a case, a trajectory...) costs far more than the request the
+# case is about. So the two worlds and every object are made once, in a transaction around
+# the module's tests, and each test runs in a savepoint of it: whatever a request changes
+# is rolled back before the next one, and the module's transaction is rolled back at its
+# end. Each test gets its own copy of the object as it was made (``copy.deepcopy``), so an
+# object changed in memory by one case's set-up cannot reach the next case.
+
+
+@dataclass
+class Shared:
+    media_root: Path
+    world: World
+    other_world: World
+    objects: dict[tuple, Any] = field(default_factory=dict)
+
+    def object_for(self, case: Case) -> Any:
+        """The case's object, made on first use outside any test's savepoint."""
+        self.world.end_test()
+        self.other_world.end_test()
+        user = self.world.user(case.role) if case.role is not None else None
+        owner_world, owner = _owner(case, self.world, self.other_world, user)
+        key = (case.kind.name, owner_world.region.pk, owner.pk if owner else None)
+        if key not in self.objects:
+            self.objects[key] = case.kind.make(owner_world, owner)
+        return copy.deepcopy(self.objects[key])
+
+
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker, tmp_path_factory):
+    # A thousand cases once made some ten thousand municipalities (CBS code GM + 4 digits);
+    # the sequence MunicipalityFactory counts with starts again for every module run.
+    OrganisationFactory.reset_sequence()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield Shared(
+                media_root=tmp_path_factory.mktemp("matrix-media"),
+                world=World("zl").share(),
+                other_world=World("xx").share(),
+            )
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def prepared(request, shared, settings) -> Any:
+    """The object of the test's case, made before the test's savepoint is opened.
+
+    Listed before ``world`` in a test's arguments, so that it runs before ``db``.
+    """
+    settings.MEDIA_ROOT = shared.media_root
+    case = request.node.callspec.params.get("case") if hasattr(request.node, "callspec") else None
+    if case is None or case.kind is None:
+        return None
+    return shared.object_for(case)
+
+
+@pytest.fixture
+def world(shared, db) -> World:
+    shared.world.begin_test()
+    shared.other_world.begin_test()
+    yield shared.world
+    shared.world.end_test()
+    shared.other_world.end_test()
+
+
+@pytest.fixture
+def other_world(shared, world) -> World:
+    return shared.other_world
 
 
 @pytest.fixture(autouse=True)
-def _short_factory_sequences():
-    # A thousand cases make some ten thousand municipalities: their CBS code (GM + 4 digits,
-    # at most 6 characters) would overflow. Every case rolls back, so numbers can be reused.
-    OrganisationFactory.reset_sequence()  # the sequence MunicipalityFactory counts with
+def media(settings, shared):
+    # The shared objects' files (attachments, minutes, reports) stay where they were made.
+    settings.MEDIA_ROOT = shared.media_root
 
 
 # --- the table covers the URL conf -----------------------------------------------------------
@@ -215,15 +291,10 @@ def _problems(
     return problems
 
 
-def _run(case: Case, world, request, login, *, body: dict | None = None) -> tuple[object, list]:
-    """Make the case's object, send its request, and list what differs from the table."""
+def _run(case: Case, obj, world, login, *, body: dict | None = None) -> tuple[object, list]:
+    """Send the case's request about its object, and list what differs from the table."""
     row, row_method = case.row, case.row.methods[case.method]
     user = world.user(case.role) if case.role is not None else None
-    obj = None
-    if case.kind is not None:
-        other_world = request.getfixturevalue("other_world")
-        owner_world, owner = _owner(case, world, other_world, user)
-        obj = case.kind.make(owner_world, owner)
     url = reverse(row.name, kwargs=row.kwargs(obj) if row.kwargs else None)
     client = login(user) if user is not None else Client()
     ctx = Ctx(world=world, user=user, obj=obj)
@@ -257,8 +328,8 @@ def _run(case: Case, world, request, login, *, body: dict | None = None) -> tupl
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_matrix(case: Case, world, request, login, summary):
-    response, problems = _run(case, world, request, login)
+def test_matrix(case: Case, prepared, world, login, summary):
+    response, problems = _run(case, prepared, world, login)
     summary.record(case, expected(case), response.status_code, not problems)
     assert not problems, "\n".join(problems)
 
@@ -277,9 +348,9 @@ BODY_CASES = [
 
 
 @pytest.mark.parametrize("case", BODY_CASES, ids=[c.id for c in BODY_CASES])
-def test_a_refusal_does_not_depend_on_the_body(case: Case, world, request, login, summary):
+def test_a_refusal_does_not_depend_on_the_body(case: Case, prepared, world, login, summary):
     """An empty body gets the same 403: the right is checked before the input is (ASVS 8.1)."""
-    response, problems = _run(case, world, request, login, body={})
+    response, problems = _run(case, prepared, world, login, body={})
     summary.record(case, expected(case), response.status_code, not problems, variant="empty body")
     assert not problems, "\n".join(problems)
 
