@@ -36,7 +36,7 @@ from tests.permission_matrix import (
     Ctx,
     Expected,
     changed_tables,
-    database_fingerprint,
+    database_writes,
     expected,
     url_patterns,
 )
@@ -304,9 +304,9 @@ def _run(case: Case, obj, world, login, *, body: dict | None = None) -> tuple[ob
         body = row_method.data(ctx) if row_method.data else {}
     want = expected(case)
 
-    before, audit_writes = database_fingerprint(), _audit_writes()
+    before, audit_writes = database_writes(), _audit_writes()
     response = _request(client, row, case.method, url, body, row_method.headers)
-    after = database_fingerprint()
+    after = database_writes()
     reads_only = changed_tables(before, after) == [AUDIT_TABLE] and _audit_writes() == audit_writes
 
     if row.public:
@@ -373,10 +373,10 @@ def test_a_post_only_route_refuses_get(row, world, request, login):
         obj = kind.make(owner_world, owner)
     url = reverse(row.name, kwargs=row.kwargs(obj) if row.kwargs else None)
     client = login(user)
-    before = database_fingerprint()
+    before = database_writes()
     response = client.get(url)
     assert response.status_code == 405, f"GET {url} as {role}: {response.status_code}"
-    assert changed_tables(before, database_fingerprint()) == []
+    assert changed_tables(before, database_writes()) == []
 
 
 # --- the admin: one rule for all its URLs ----------------------------------------------------
