@@ -7,14 +7,15 @@ mixins in ``accounts.audit_views`` do this for class-based views and DRF viewset
 request context (user, role, organisation, client address, path) comes from
 ``AuditContextMiddleware``; Celery tasks and commands set it themselves with ``acting_as``.
 
-``QuerySet.update()`` and ``bulk_update()`` write without ``save()`` and so without a log
-entry: on an audited model they are refused (``BulkWriteRefused``) unless the caller opens
-``allow_bulk_writes`` (the retention job, test set-up) and, where the rows hold real data, logs
-the change itself with ``record_bulk_change``; the data generators (``DATA_GENERATOR_MODULES``)
-are let through. ``QuerySet.delete()`` is not
-refused: Django deletes row by row and sends ``post_delete`` for models with receivers, so
-auditlog logs every deleted row. Migrations use historical model classes, which are not
-registered, so they are never refused.
+``QuerySet.update()``, ``bulk_update()`` and ``bulk_create()`` write without ``save()`` and so
+without a log entry: on an audited model they are refused (``BulkWriteRefused``) unless the
+caller opens ``allow_bulk_writes`` (the retention job, test set-up) and, where the rows hold real
+data, logs the writes itself (``record_bulk_change``, ``record_bulk_create``;
+``bulk_create_logged`` does both for new rows); the data generators
+(``DATA_GENERATOR_MODULES``) are let through. ``QuerySet.delete()`` is not refused: Django
+deletes row by row and sends ``post_delete`` for models with receivers, so auditlog logs every
+deleted row. Migrations use historical model classes, which are not registered, so they are
+never refused.
 """
 
 from __future__ import annotations
@@ -292,16 +293,24 @@ def record_list(
 
 
 class BulkWriteRefused(RuntimeError):
-    """``update()``/``bulk_update()`` on an audited model outside ``allow_bulk_writes``."""
+    """``update()``/``bulk_update()``/``bulk_create()`` on an audited model outside
+    ``allow_bulk_writes``."""
 
 
 _bulk_writes: ContextVar[str | None] = ContextVar("audit_bulk_writes_allowed", default=None)
-GUARDED_QUERYSET_METHODS = ("update", "bulk_update")
+GUARDED_QUERYSET_METHODS = ("update", "bulk_update", "bulk_create")
+_HOW_TO_LOG = {
+    "update": "save the objects one by one, or use accounts.audit.allow_bulk_writes() and "
+    "record_bulk_change().",
+    "bulk_update": "save the objects one by one, or use accounts.audit.allow_bulk_writes() and "
+    "record_bulk_change().",
+    "bulk_create": "create the objects one by one, or use accounts.audit.bulk_create_logged().",
+}
 
 
 @contextlib.contextmanager
 def allow_bulk_writes(reason: str) -> Iterator[None]:
-    """Permit ``update()``/``bulk_update()`` on audited models inside this block.
+    """Permit ``update()``/``bulk_update()``/``bulk_create()`` on audited models in this block.
 
     For data generators, the retention job and test set-up only. ``reason`` names the caller
     in the refusal message of nested code and in ``bulk_writes_allowed()``.
@@ -346,8 +355,7 @@ def _guarded(name: str, original):
         ):
             raise BulkWriteRefused(
                 f"{self.model._meta.label}.objects.{name}() writes without an audit entry; "
-                "save the objects one by one, or use accounts.audit.allow_bulk_writes() and "
-                "record_bulk_change()."
+                + _HOW_TO_LOG[name]
             )
         return original(self, *args, **kwargs)
 
@@ -396,6 +404,41 @@ def record_bulk_change(
     for entry in entries:
         entry.save(force_insert=True)
     return entries
+
+
+def record_bulk_create(*, model: type[models.Model], objs: Iterable[models.Model]) -> int:
+    """Log rows made with ``bulk_create()`` as ``save()`` would have: one "created" entry each.
+
+    auditlog's own receiver writes them, so the values are masked as registered and the
+    request context (actor, path) is filled in as for any other entry. The objects must have
+    their primary keys (PostgreSQL returns them; ``ignore_conflicts`` does not).
+    """
+    from auditlog.receivers import log_create
+
+    count = 0
+    for obj in objs:
+        if obj.pk is None:
+            raise ValueError(f"{model._meta.label}: a row without a primary key cannot be logged")
+        log_create(sender=model, instance=obj, created=True)
+        count += 1
+    return count
+
+
+def bulk_create_logged(
+    model: type[models.Model], objs: Iterable[models.Model], **kwargs: Any
+) -> list[models.Model]:
+    """``model.objects.bulk_create(objs)`` on an audited model, with one "created" entry a row.
+
+    For service code that adds many rows at once; call it inside the service's transaction so
+    that the rows and their entries are written together or not at all. Conflict handling is
+    refused: a skipped row has no primary key to log, and an updated one is no creation.
+    """
+    if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+        raise ValueError("bulk_create_logged logs new rows only: no conflict handling")
+    with allow_bulk_writes(f"{model._meta.label} created in bulk, logged per row"):
+        created = model.objects.bulk_create(list(objs), **kwargs)
+    record_bulk_create(model=model, objs=created)
+    return created
 
 
 install_bulk_write_guard()

@@ -9,10 +9,12 @@ Three kinds of reminder, each once per event however often the task runs:
 - a shelter stay over its type's limit (an emergency bed over 14 days) → the same care
   coordinators, once per placement.
 
-Idempotent through ``cases.models.Reminder``: the key is inserted in the same transaction as
-the notices and the e-mail, so a failure rolls the key back and the next run tries again,
-and a second run finds the key and sends nothing. A notice or e-mail carries a reference and
-a link, never personal data (the case reference is a number, not a person).
+Idempotent through ``cases.models.Reminder`` (``cases.services.reminder``): the key is inserted
+in the same transaction as the notices, so a failure or a killed worker rolls the key back
+and the next run (or the broker's second delivery) tries again, and a second run finds the
+key and sends nothing; the e-mail is claimed before it is sent, so it never goes twice. A
+notice or e-mail carries a reference and a link, never personal data (the case reference is
+a number, not a person).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Reminders: a referral sent and not answered within the configured working days.
 
-Once per referral, however often the beat runs: the ``cases.Reminder`` row with the
-referral's key is created in the same transaction as the notices and the e-mail, so a second
-run finds the key and skips, and a failed mail rolls the key back for the retry.
+Once per referral, however often the beat runs and even when a worker is killed halfway:
+``cases.services.reminder.reminder_send`` creates the ``cases.Reminder`` row with the
+referral's key in the same transaction as the notices, so a second run finds the key and
+skips, and sends the e-mail at most once (a refused e-mail is tried again by the next run).
 No personal data in a notice or an e-mail: the route, the receiver and a link, nothing more.
 """
 
@@ -17,8 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import acting_as
 from accounts.models import User
 from accounts.roles import ROLE_PERMISSIONS, Role
-from cases.models import Reminder
-from cases.services.reminder import reminder_send
+from cases.services.reminder import reminder_keys_done, reminder_send
 
 from .models import EXTERNAL_KINDS, Referral
 from .routes import Route
@@ -91,6 +91,6 @@ def referral_reminders_send(*, now: datetime | None = None) -> int:
 
 def _remind_batch(batch: list[Referral]) -> int:
     # One look-up of the keys already used per batch: a run over a long backlog stays cheap.
-    keys = {reminder_key(r) for r in batch}
-    done = set(Reminder.objects.filter(key__in=keys).values_list("key", flat=True))
+    # A reminder whose e-mail is still owed is not done: ``_remind`` sends the e-mail.
+    done = reminder_keys_done(reminder_key(r) for r in batch)
     return sum(_remind(r) for r in batch if reminder_key(r) not in done)

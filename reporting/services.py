@@ -5,34 +5,40 @@ Annual report runs (docs/reporting.md "Annual evaluation PDF"):
 - ``annual_report_start`` makes a queued run, or returns the run already queued or running
   for the same region, year and scope (a partial unique constraint makes the database
   refuse a second one, also when two people press "start" at the same moment). A run whose
-  worker stopped reporting for longer than the task time limit is marked failed first.
-- ``annual_report_run`` (the Celery task) renders the PDF with progress, writes it under a
-  temporary name and moves it into place only when it is complete, then records the file,
-  its SHA-256 and the data date in one transaction. Any failure removes what it wrote and
-  marks the run failed; starting again makes a new run. Running it twice does nothing more.
+  worker is gone (its run lock is free) or stopped reporting for longer than the task time
+  limit is marked failed first.
+- ``annual_report_run`` (the Celery task) holds the run's lock from claim to record, renders
+  the PDF with progress, writes it under a temporary name and moves it into place only when
+  it is complete, then records the file, its SHA-256 and the data date in one transaction.
+  Any failure removes what it wrote and marks the run failed; starting again makes a new
+  run. Running it twice does nothing more; a delivery of a run whose worker was killed
+  (acks late: the broker delivers it again) takes the run over and completes it.
+
+The run lock is a PostgreSQL session-level advisory lock. PostgreSQL releases it when the
+worker's connection ends, so a killed worker is noticed as soon as its connection is gone,
+without waiting for the heartbeat to go stale (which still covers a host that vanished
+without closing its connections).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
-import os
-import time
-import uuid
+from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import acting_as
 from accounts.models import Organisation, User
+from accounts.storage import discard, store_atomically
 
 from .models import (
     AnnualReport,
@@ -48,7 +54,9 @@ logger = logging.getLogger(__name__)
 
 GENERATE = "reporting.generate_annual_report"
 MANAGE_PLAN = "reporting.manage_implementation_plan"
-PARTIAL_SUFFIX = ".part"
+
+# First key of the annual report runs' advisory locks (the second is the run's id).
+RUN_LOCK_NAMESPACE = 0x4A52
 
 
 def _require(actor: User, permission: str) -> None:
@@ -81,9 +89,14 @@ def annual_report_start(*, actor: User, scope: Scope, year: int) -> tuple[Annual
         .first()
     )
     if running is not None:
-        if running.updated_at >= timezone.now() - stale_after():
+        if running.updated_at < timezone.now() - stale_after():
+            _fail(running, _("Afgebroken: de vorige poging gaf te lang geen teken van leven."))
+        elif not _worker_alive(running):
+            _fail(running, _("Afgebroken: het proces dat het jaarverslag maakte is gestopt."))
+        else:
             return running, False
-        _fail(running, _("Afgebroken: de vorige poging gaf te lang geen teken van leven."))
+        # What the lost worker may have written is recorded nowhere: remove it.
+        discard(report_path(running, ""))
     report = AnnualReport(
         region=scope.region,
         year=year,
@@ -131,13 +144,59 @@ def report_progress(report: AnnualReport, progress: int) -> None:
     report.save(update_fields=["progress", "updated_at"])
 
 
-def _claim(report_id: int) -> AnnualReport | None:
+def _lock_key(report_id: int) -> list[int]:
+    return [RUN_LOCK_NAMESPACE, report_id % 2**31]
+
+
+@contextlib.contextmanager
+def run_lock(report_id: int) -> Iterator[bool | None]:
+    """Hold the run's lock while the block runs: True when taken, False when another live
+    worker holds it, None on a database without advisory locks (SQLite: the embedded default
+    runs tasks eagerly, in one process)."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _lock_key(report_id))
+        held = bool(cursor.fetchone()[0])
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _lock_key(report_id))
+
+
+def _worker_alive(report: AnnualReport) -> bool:
+    """Whether a running run's worker still holds its lock (a queued run waits for one).
+
+    Asked inside the caller's transaction: a transaction-level lock taken here is released at
+    its end, and meanwhile keeps a late delivery of the same run from taking it over.
+    """
+    if report.status != ReportStatus.RUNNING or connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", _lock_key(report.pk))
+        return not cursor.fetchone()[0]
+
+
+def _claim(report_id: int, *, take_over: bool = False) -> AnnualReport | None:
+    """Mark the run running for this worker; None when there is nothing to do.
+
+    ``take_over``: this worker holds the run's lock, so a run marked running has lost its
+    worker (killed mid-run) and this delivery renders it again from the start.
+    """
     with transaction.atomic():
         report = AnnualReport.objects.select_for_update().get(pk=report_id)
-        if report.status != ReportStatus.QUEUED:
+        if report.status == ReportStatus.RUNNING and (
+            take_over or report.updated_at < timezone.now() - stale_after()
+        ):
+            logger.warning("annual report %s: its worker is gone; rendering it again", report_id)
+        elif report.status != ReportStatus.QUEUED:
             return None  # done, failed, or running in another worker: nothing more to do
-        check_transition(report.status, ReportStatus.RUNNING)
-        report.status = ReportStatus.RUNNING
+        else:
+            check_transition(report.status, ReportStatus.RUNNING)
+            report.status = ReportStatus.RUNNING
         report.started_at = timezone.now()
         report.progress = 1
         report.save(update_fields=["status", "started_at", "progress", "updated_at"])
@@ -149,24 +208,32 @@ def annual_report_run(*, report_id: int) -> AnnualReport:
     is marked failed (with a Dutch message; the details go to the log). Every change is
     logged in the name of the person who started the run."""
     actor = AnnualReport.objects.select_related("generated_by").get(pk=report_id).generated_by
-    with acting_as(actor, path="task:generate_annual_report"):
-        return _run(report_id)
+    with acting_as(actor, path="task:generate_annual_report"), run_lock(report_id) as held:
+        if held is False:
+            return AnnualReport.objects.get(pk=report_id)  # another live worker renders it
+        report = _claim(report_id, take_over=held is True)
+        if report is None:
+            return AnnualReport.objects.get(pk=report_id)
+        return _render_and_record(report)
 
 
-def _run(report_id: int) -> AnnualReport:
+def _ours(current: AnnualReport, report: AnnualReport) -> bool:
+    """Whether the run is still this worker's claim (not failed, not taken over)."""
+    return current.status == ReportStatus.RUNNING and current.started_at == report.started_at
+
+
+def _render_and_record(report: AnnualReport) -> AnnualReport:
     from .documents import render_annual_report
 
-    report = _claim(report_id)
-    if report is None:
-        return AnnualReport.objects.get(pk=report_id)
+    report_id = report.pk
     stored: str | None = None
     try:
         rendered = render_annual_report(report, progress=lambda p: report_progress(report, p))
         stored = store_atomically(report_path(report, ""), rendered.pdf)
         with transaction.atomic():
             locked = AnnualReport.objects.select_for_update().get(pk=report_id)
-            if locked.status != ReportStatus.RUNNING:
-                raise RuntimeError("the run was marked failed while it was rendering")
+            if not _ours(locked, report):
+                raise RuntimeError("the run was failed or taken over while it was rendering")
             locked.file.name = stored
             locked.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
             locked.size = len(rendered.pdf)
@@ -180,51 +247,13 @@ def _run(report_id: int) -> AnnualReport:
             return locked
     except Exception:
         logger.exception("annual report %s failed", report_id)
-        if stored:
-            default_storage.delete(stored)
         current = AnnualReport.objects.get(pk=report_id)
-        if current.status == ReportStatus.RUNNING:
+        taken_over = current.status == ReportStatus.RUNNING and not _ours(current, report)
+        if stored and current.file.name != stored and not taken_over:
+            default_storage.delete(stored)
+        if _ours(current, report):
             _fail(current, _("Het maken van het jaarverslag is mislukt. Probeer het opnieuw."))
         return AnnualReport.objects.get(pk=report_id)
-
-
-def store_atomically(name: str, content: bytes) -> str:
-    """Store ``content`` under ``name`` so that nobody ever finds half a file.
-
-    On a local file system: write a temporary file next to the target, flush it to disk and
-    rename it into place (a rename is atomic). Leftovers of a killed worker (``*.part``)
-    are removed by the next run. Object stores write an object whole or not at all.
-    """
-    try:
-        target = Path(default_storage.path(name))
-    except NotImplementedError:
-        return default_storage.save(name, ContentFile(content))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_partial_files(target.parent)
-    temporary = target.with_name(f"{target.name}.{uuid.uuid4().hex}{PARTIAL_SUFFIX}")
-    try:
-        with open(temporary, "xb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return name
-
-
-def remove_partial_files(directory: Path) -> int:
-    """Remove temporary files older than a run may take (a worker was killed mid-write)."""
-    cutoff = time.time() - stale_after().total_seconds()
-    removed = 0
-    for path in directory.glob(f"*{PARTIAL_SUFFIX}"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
-        except FileNotFoundError:
-            continue
-    return removed
 
 
 # --- the policy introduction ---------------------------------------------------------------

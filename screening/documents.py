@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import acting_as
 from accounts.models import User
 from accounts.pdf import render_pdf
+from accounts.storage import store_atomically
 
 from .models import Meeting
 from .workflow import MeetingStatus
@@ -37,11 +37,20 @@ def minutes_context(meeting: Meeting) -> dict:
     }
 
 
+def minutes_name(meeting: Meeting) -> str:
+    return f"minutes/notulen-{meeting.public_id}.pdf"
+
+
 def minutes_generate(*, meeting_id: int, actor_id: int | None) -> str:
     """Render and store the minutes; a second run finds them stored and does nothing.
 
-    The PDF is rendered before the row is locked and stored in the same transaction that
-    records its name and checksum, so nobody ever sees half a result.
+    The PDF is rendered before the row is locked. Under the lock the file is written whole
+    (``store_atomically``: a temporary file renamed into place) and recorded with its checksum
+    in the same transaction, so nobody ever sees half a result. A worker killed before the
+    commit leaves at most a file no record points to, under the meeting's one name; the
+    retry (the broker delivers the task again) replaces it, so one file remains.
+    If the meeting changed while the PDF was rendered (retention anonymised an item), it is
+    rendered again under the lock, from what is stored now.
     """
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     meeting = Meeting.objects.get(pk=meeting_id)
@@ -52,7 +61,10 @@ def minutes_generate(*, meeting_id: int, actor_id: int | None) -> str:
         locked = Meeting.objects.select_for_update().get(pk=meeting_id)
         if locked.minutes:
             return locked.minutes.name
-        locked.minutes.save(f"notulen-{locked.public_id}.pdf", ContentFile(pdf), save=False)
+        if locked.updated_at != meeting.updated_at:
+            pdf = render_pdf("screening/minutes_pdf.html", minutes_context(locked))
+        stored = store_atomically(minutes_name(locked), pdf, storage=locked.minutes.storage)
+        locked.minutes.name = stored
         locked.minutes_sha256 = hashlib.sha256(pdf).hexdigest()
         locked.save(update_fields=["minutes", "minutes_sha256", "updated_at"])
         return locked.minutes.name
