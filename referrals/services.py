@@ -28,11 +28,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import bulk_create_logged
 from accounts.models import Organisation, User
 from accounts.roles import Role
 from cases.models import Case, CaseEventKind, CaseSignal, Consent
 from cases.selectors import case as case_selectors
-from cases.services.case import case_event_append
+from cases.services.case import Timeline, case_event_append, full_clean_loaded
 from cases.services.trajectory import trajectory_access_grant
 from cases.workflow import CaseStatus
 from signals import services as signal_services
@@ -195,6 +196,33 @@ def _check_receiver(case: Case, route: str, receiver: Organisation | None) -> No
         )
 
 
+def _new_draft(
+    *, case: Case, route: str, receiving_organisation: Organisation, reason: str, actor: User
+) -> Referral:
+    return Referral(
+        case=case,
+        route=route,
+        receiving_organisation=receiving_organisation,
+        reason=reason.strip(),
+        # The administrative route never gets more; elsewhere Veilig Thuis chooses.
+        shared_fields=sorted(ADMINISTRATIVE_FIELDS) if route == Route.ADMINISTRATIVE else [],
+        status=ReferralStatus.DRAFT,
+        created_by=actor,
+    )
+
+
+def _drafted(referral: Referral) -> str:
+    return _("Verwijzing voorbereid: %(route)s, naar %(org)s") % {
+        "route": referral.get_route_display(),
+        "org": referral.receiving_organisation.name,
+    }
+
+
+def _require_open_case(case: Case) -> None:
+    if case.status != CaseStatus.OPEN:
+        raise ValidationError(_("Deze casus is gesloten: heropen hem eerst om te verwijzen."))
+
+
 @transaction.atomic
 def referral_draft(
     *,
@@ -208,29 +236,75 @@ def referral_draft(
     _require(actor, SEND)
     case = case_selectors.case_get(user=actor, public_id=case.public_id)  # 404 if not visible
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.status != CaseStatus.OPEN:
-        raise ValidationError(_("Deze casus is gesloten: heropen hem eerst om te verwijzen."))
+    _require_open_case(case)
     _check_receiver(case, route, receiving_organisation)
-    referral = Referral(
+    referral = _new_draft(
         case=case,
         route=route,
         receiving_organisation=receiving_organisation,
-        reason=reason.strip(),
-        # The administrative route never gets more; elsewhere Veilig Thuis chooses.
-        shared_fields=sorted(ADMINISTRATIVE_FIELDS) if route == Route.ADMINISTRATIVE else [],
-        status=ReferralStatus.DRAFT,
-        created_by=actor,
+        reason=reason,
+        actor=actor,
     )
     referral.full_clean()
     referral.save()
     case_event_append(
-        case=case,
-        kind=CaseEventKind.REFERRAL,
-        summary=_("Verwijzing voorbereid: %(route)s, naar %(org)s")
-        % {"route": referral.get_route_display(), "org": receiving_organisation.name},
-        actor=actor,
+        case=case, kind=CaseEventKind.REFERRAL, summary=_drafted(referral), actor=actor
     )
     return referral
+
+
+class DraftBatch:
+    """Draft referrals for several cases, prepared one by one and saved together.
+
+    The screening table's conclusion hands its decisions over this way. ``add`` builds a draft
+    and appends its line to the case's ``timeline`` (which the caller writes); ``save`` checks
+    each draft as ``referral_draft`` does — the actor prepares referrals, sees the case, the
+    case is open, the receiver takes the route in the case's region — finding and locking all
+    the cases in two queries, then inserts the drafts at once with one "created" audit entry
+    each (``bulk_create_logged``). Call ``save`` inside the transaction that added them.
+    """
+
+    def __init__(self, *, actor: User, timeline: Timeline) -> None:
+        self.actor = actor
+        self.timeline = timeline
+        self._drafts: list[Referral] = []
+
+    def add(
+        self, *, case: Case, route: str, receiving_organisation: Organisation, reason: str
+    ) -> Referral:
+        referral = _new_draft(
+            case=case,
+            route=route,
+            receiving_organisation=receiving_organisation,
+            reason=reason,
+            actor=self.actor,
+        )
+        self._drafts.append(referral)
+        self.timeline.append(
+            case=case, kind=CaseEventKind.REFERRAL, summary=_drafted(referral), actor=self.actor
+        )
+        return referral
+
+    def save(self) -> list[Referral]:
+        drafts, self._drafts = self._drafts, []
+        if not drafts:
+            return []
+        _require(self.actor, SEND)
+        ids = {referral.case_id for referral in drafts}
+        visible = set(
+            case_selectors.cases_visible_to(self.actor)
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        locked = Case.objects.select_for_update().in_bulk(ids)
+        for referral in drafts:
+            if referral.case_id not in visible:
+                raise Http404
+            case = locked[referral.case_id]
+            _require_open_case(case)
+            _check_receiver(case, referral.route, referral.receiving_organisation)
+            full_clean_loaded(referral, loaded=("case", "receiving_organisation", "created_by"))
+        return bulk_create_logged(Referral, drafts)
 
 
 @dataclass

@@ -596,68 +596,83 @@ def meeting_conclude(*, meeting: Meeting, actor: User) -> Meeting:
     )
     signals = {
         s.pk: s
-        for s in Signal.objects.select_for_update().filter(pk__in=[i.signal_id for i in items])
+        for s in Signal.objects.select_for_update(of=("self",))
+        .select_related("municipality")
+        .filter(pk__in=[i.signal_id for i in items])
     }
+    decided = [
+        i for i in items if i.outcome == ItemOutcome.DECIDED and i.state == ItemState.ACCEPTED
+    ]
     next_meeting: Meeting | None = None
-    for item in items:
-        signal = signals[item.signal_id]
-        if item.outcome == ItemOutcome.DECIDED and item.state == ItemState.ACCEPTED:
-            routes = {d.route for d in item.decisions.all()}
-            if item.case_id is not None:
-                case_services.case_event_append(
-                    case=item.case,
-                    kind=CaseEventKind.EVALUATION,
-                    summary=_("Geëvalueerd aan de screeningstafel"),
-                    actor=actor,
-                )
-            elif (
-                routes == {Route.NO_FURTHER_ACTION}
-                and signal.final_classification == Classification.NONE
-            ):
-                signal_services.signal_transition(
-                    signal=signal,
-                    to=SignalStatus.CLOSED,
-                    actor=actor,
-                    summary=_("Gescreend: geen mensenhandel, geen verdere actie"),
-                )
+    # One hand-off for all items: what each needs is read once and the rows that can be
+    # written together are, when the loop is done (``handoff.HandOff``).
+    with handoff.handing_off(
+        actor=actor,
+        region_id=meeting.region_id,
+        signals=[signals[i.signal_id] for i in decided if i.case_id is None],
+    ):
+        for item in items:
+            signal = signals[item.signal_id]
+            if item.outcome == ItemOutcome.DECIDED and item.state == ItemState.ACCEPTED:
+                routes = {d.route for d in item.decisions.all()}
+                if item.case_id is not None:
+                    # Written now, not with the hand-off's rows: on the case page it comes
+                    # before the route the table decided on its signal.
+                    case_services.case_event_append(
+                        case=item.case,
+                        kind=CaseEventKind.EVALUATION,
+                        summary=_("Geëvalueerd aan de screeningstafel"),
+                        actor=actor,
+                    )
+                elif (
+                    routes == {Route.NO_FURTHER_ACTION}
+                    and signal.final_classification == Classification.NONE
+                ):
+                    signal_services.signal_transition(
+                        signal=signal,
+                        to=SignalStatus.CLOSED,
+                        actor=actor,
+                        summary=_("Gescreend: geen mensenhandel, geen verdere actie"),
+                    )
+                else:
+                    signal_services.signal_transition(
+                        signal=signal,
+                        to=SignalStatus.SCREENED,
+                        actor=actor,
+                        summary=_("Gescreend in het overleg"),
+                    )
+                item.signal = signal
+                handoff.item_hand_off(item=item, actor=actor)
             else:
-                signal_services.signal_transition(
-                    signal=signal,
-                    to=SignalStatus.SCREENED,
-                    actor=actor,
-                    summary=_("Gescreend in het overleg"),
-                )
-            item.signal = signal
-            handoff.item_hand_off(item=item, actor=actor)
-        else:
-            if item.outcome == ItemOutcome.PENDING:
-                item.outcome = ItemOutcome.CARRIED_OVER
-                item.save(update_fields=["outcome", "updated_at"])
-            if next_meeting is None:
-                next_meeting, _created = meeting_ensure(
-                    region=meeting.region, scheduled_for=next_slot(meeting.scheduled_for)
-                )
-            position = (next_meeting.items.aggregate(m=Max("position"))["m"] or 0) + 1
-            if not AgendaItem.objects.filter(meeting=next_meeting, signal=signal).exists():
-                # A proposal nobody accepted stays a proposal; a discussed item comes back.
-                AgendaItem.objects.create(
-                    meeting=next_meeting,
-                    signal=signal,
-                    position=position,
-                    presenter=item.presenter,
-                    guest_organisation=item.guest_organisation,
-                    proposed_by=item.proposed_by,
-                    state=item.state,
-                    case=item.case,
-                    times_carried_over=item.times_carried_over + (item.state == ItemState.ACCEPTED),
-                )
-            if item.state == ItemState.ACCEPTED:
-                signal_services.event_append(
-                    signal=signal,
-                    kind=EventKind.STATUS,
-                    summary=_("Doorgeschoven naar het volgende overleg"),
-                    actor=actor,
-                )
+                if item.outcome == ItemOutcome.PENDING:
+                    item.outcome = ItemOutcome.CARRIED_OVER
+                    item.save(update_fields=["outcome", "updated_at"])
+                if next_meeting is None:
+                    next_meeting, _created = meeting_ensure(
+                        region=meeting.region, scheduled_for=next_slot(meeting.scheduled_for)
+                    )
+                position = (next_meeting.items.aggregate(m=Max("position"))["m"] or 0) + 1
+                if not AgendaItem.objects.filter(meeting=next_meeting, signal=signal).exists():
+                    # A proposal nobody accepted stays a proposal; a discussed item comes back.
+                    AgendaItem.objects.create(
+                        meeting=next_meeting,
+                        signal=signal,
+                        position=position,
+                        presenter=item.presenter,
+                        guest_organisation=item.guest_organisation,
+                        proposed_by=item.proposed_by,
+                        state=item.state,
+                        case=item.case,
+                        times_carried_over=item.times_carried_over
+                        + (item.state == ItemState.ACCEPTED),
+                    )
+                if item.state == ItemState.ACCEPTED:
+                    signal_services.event_append(
+                        signal=signal,
+                        kind=EventKind.STATUS,
+                        summary=_("Doorgeschoven naar het volgende overleg"),
+                        actor=actor,
+                    )
     _transition_meeting(meeting, MeetingStatus.CONCLUDED)
     meeting.concluded_at = timezone.now()
     meeting.concluded_by = actor

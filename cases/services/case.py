@@ -5,23 +5,28 @@ checks who may do it (the ``may_*`` helpers, which the pages also use for their 
 checks the version the user read where a user edits the case itself (a stale one raises
 ``StaleVersion``: 409), validates, saves after ``full_clean`` and appends a ``CaseEvent``.
 A step the case's status does not allow raises ``CaseStepNotAllowed`` (409); bad input a
-``ValidationError`` keyed by field (400, nothing saved).
+``ValidationError`` keyed by field (400, nothing saved). Opening cases on many signals in one
+transaction (the screening table's conclusion) goes through ``CaseOpener``, which reads what
+the openings need once and collects the timeline rows in a ``Timeline``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Model
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import Organisation, User
-from signals import selectors as signal_selectors
+from accounts.audit import bulk_create_logged
+from accounts.models import Organisation, Region, User
 from signals import services as signal_services
-from signals.models import AgeBand, EventKind, Person, PersonRole, Signal
+from signals.models import AgeBand, EventKind, Person, PersonRole, Signal, SignalForm, SignalPerson
 from signals.services import StaleVersion
 from signals.validation import age_on
 from signals.workflow import Status as SignalStatus
@@ -56,9 +61,9 @@ def _require(actor: User, permission: str) -> None:
         raise PermissionDenied
 
 
-def case_event_append(*, case: Case, kind: str, summary: str, actor: User | None) -> CaseEvent:
-    """Append to a case's timeline. The referrals app calls this for its steps."""
-    return CaseEvent.objects.create(
+def case_event(*, case: Case, kind: str, summary: str, actor: User | None) -> CaseEvent:
+    """A timeline row, not saved yet (``case_event_append`` saves one, ``Timeline`` many)."""
+    return CaseEvent(
         case=case,
         kind=kind,
         summary=summary[:300],
@@ -67,51 +72,237 @@ def case_event_append(*, case: Case, kind: str, summary: str, actor: User | None
     )
 
 
-def _next_reference(region) -> str:
-    year = timezone.localdate().year
+def case_event_append(*, case: Case, kind: str, summary: str, actor: User | None) -> CaseEvent:
+    """Append to a case's timeline. The referrals app calls this for its steps."""
+    event = case_event(case=case, kind=kind, summary=summary, actor=actor)
+    event.save(force_insert=True)
+    return event
+
+
+class Timeline:
+    """Case events collected in order and written with one insert by ``write``.
+
+    For a service that appends many rows in one transaction (the screening table's
+    conclusion): the order of appending is the order on the timeline. ``CaseEvent`` is the
+    timeline itself, not an audited model, so the bulk insert leaves no change unlogged.
+    """
+
+    def __init__(self) -> None:
+        self._events: list[CaseEvent] = []
+
+    def append(self, *, case: Case, kind: str, summary: str, actor: User | None) -> None:
+        self._events.append(case_event(case=case, kind=kind, summary=summary, actor=actor))
+
+    def write(self) -> list[CaseEvent]:
+        events, self._events = self._events, []
+        return CaseEvent.objects.bulk_create(events) if events else []
+
+
+def full_clean_loaded(instance: Model, *, loaded: Iterable[str]) -> None:
+    """``full_clean`` of a new row built from rows this transaction holds, without its queries.
+
+    The foreign keys named in ``loaded`` point at objects already read (Django would look each
+    up again), and the unique and check constraints stay enforced by PostgreSQL itself (Django
+    would ask it once per constraint). Field validation (choices, lengths, blanks) is the same.
+    """
+    instance.full_clean(exclude=list(loaded), validate_unique=False, validate_constraints=False)
+
+
+def _locked_counter(region, year: int) -> CaseCounter:
     try:
         with transaction.atomic():
             CaseCounter.objects.get_or_create(region=region, year=year)
     except IntegrityError:
         pass  # a concurrent transaction created it; lock it below
-    counter = CaseCounter.objects.select_for_update().get(region=region, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{region.code.upper()}-CAS-{year}-{counter.last_number:05d}"
+    return CaseCounter.objects.select_for_update().get(region=region, year=year)
 
 
-def _link_signal(case: Case, signal: Signal, actor: User) -> None:
-    CaseSignal.objects.create(case=case, signal=signal, added_by=actor)
-    victims = signal.involvements.filter(role=PersonRole.POSSIBLE_VICTIM).values_list(
-        "person_id", flat=True
-    )
-    known = set(case.case_persons.values_list("person_id", flat=True))
-    CasePerson.objects.bulk_create(
-        [CasePerson(case=case, person_id=pid) for pid in victims if pid not in known]
-    )
-    forms = sorted(set(case.forms) | set(signal.exploitation_forms.values_list("form", flat=True)))
-    if forms != case.forms:
-        case.forms = forms
-        case.save(update_fields=["forms", "updated_at"])
-    if signal.status in (SignalStatus.SCREENED, SignalStatus.ACUTE):
-        signal_services.signal_transition(
-            signal=signal,
-            to=SignalStatus.ROUTED,
-            actor=actor,
-            summary=_("Doorgeleid: casus %(ref)s") % {"ref": case.reference},
-        )
+def _locked_signal(signal: Signal) -> Signal:
+    locked = Signal.objects.select_for_update().filter(pk=signal.pk).first()
+    if locked is None:
+        raise Http404
+    return locked
 
 
-def _lockable_signal(actor: User, signal: Signal) -> Signal:
-    # The actor must see the signal (404 otherwise), and it must be decided.
-    visible = signal_selectors.signal_get(user=actor, public_id=signal.public_id)
-    locked = Signal.objects.select_for_update().get(pk=visible.pk)
-    if locked.status not in OPENABLE_SIGNAL_STATUSES:
+def _check_openable(signal: Signal) -> None:
+    if signal.status not in OPENABLE_SIGNAL_STATUSES:
         raise ValidationError(
             _("Een casus hoort bij een gescreend of acuut besproken signaal (status nu: %(s)s).")
-            % {"s": locked.get_status_display()}
+            % {"s": signal.get_status_display()}
         )
-    return locked
+
+
+class CaseOpener:
+    """Opens cases on decided signals and links signals to cases, many in one transaction.
+
+    What the steps need is read once for all the signals given to ``prepare`` (which of them
+    the actor sees, their possible victims and forms, their open cases and which victims
+    already have an open case), and the region's case counter is locked once. The case rows
+    and every change to a case or a signal are saved one by one, so auditlog logs each as
+    usual; the links (signal and persons) are inserted together by ``finish``, with one
+    "created" entry per row (``bulk_create_logged``), and the timeline rows go to ``timeline``.
+    The caller holds the signals locked (``select_for_update``) until the transaction ends and
+    calls ``finish`` before it does.
+    """
+
+    def __init__(self, *, actor: User, timeline: Timeline) -> None:
+        self.actor = actor
+        self.timeline = timeline
+        self._prepared: set[int] = set()
+        self._looked_up: set[int] = set()
+        self._visible: set[int] = set()
+        self._victims: dict[int, list[int]] = {}
+        self._forms: dict[int, list[str]] = {}
+        self._open_case: dict[int, Case] = {}
+        self._open_case_persons: set[tuple[int, int]] = set()  # (region id, person id)
+        self._regions: dict[int, Region] = {}
+        self._counters: dict[tuple[int, int], CaseCounter] = {}
+        self._links: list[CaseSignal] = []
+        self._persons: list[CasePerson] = []
+
+    def prepare(self, signals: Iterable[Signal]) -> None:
+        """Read what opening a case needs about these signals, with three queries for all:
+        which of them the actor sees, their possible victims and their forms."""
+        ids = {s.pk for s in signals} - self._prepared
+        if not ids:
+            return
+        self._prepared |= ids
+        self._visible |= set(
+            Signal.objects.visible_to(self.actor).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        for pk in ids:
+            self._victims[pk], self._forms[pk] = [], []
+        victims = (
+            SignalPerson.objects.filter(signal_id__in=ids, role=PersonRole.POSSIBLE_VICTIM)
+            .order_by("signal_id", "position", "pk")
+            .values_list("signal_id", "person_id")
+        )
+        for signal_id, person_id in victims:
+            self._victims[signal_id].append(person_id)
+        forms = SignalForm.objects.filter(signal_id__in=ids).values_list("signal_id", "form")
+        for signal_id, form in forms:
+            self._forms[signal_id].append(form)
+
+    def _look_up_open_cases(self) -> None:
+        # Only what the hand-off asks (``open_case_of``, ``shares_victims``), for every signal
+        # prepared so far at once; opening a case on one signal (``case_open``) needs neither.
+        ids = self._prepared - self._looked_up
+        if not ids:
+            return
+        self._looked_up |= ids
+        open_cases = (
+            Case.objects.filter(case_signals__signal_id__in=ids, status=CaseStatus.OPEN)
+            .annotate(linked_signal_id=F("case_signals__signal_id"))
+            .order_by("created_at", "pk")
+        )
+        for case in open_cases:
+            self._open_case.setdefault(case.linked_signal_id, case)
+        persons = {p for pk in ids for p in self._victims[pk]}
+        if persons:
+            self._open_case_persons |= set(
+                CasePerson.objects.filter(case__status=CaseStatus.OPEN, person_id__in=persons)
+                .values_list("case__region_id", "person_id")
+                .distinct()
+            )
+
+    def open_case_of(self, signal: Signal) -> Case | None:
+        """The open case the signal already belongs to, if any (``open_case_of_signal``)."""
+        self.prepare([signal])
+        self._look_up_open_cases()
+        return self._open_case.get(signal.pk)
+
+    def shares_victims(self, signal: Signal) -> bool:
+        """Whether an open case of the signal's region holds one of its possible victims
+        (``open_cases_sharing_victims``), the cases opened by this opener included."""
+        self.prepare([signal])
+        self._look_up_open_cases()
+        return any(
+            (signal.region_id, person_id) in self._open_case_persons
+            for person_id in self._victims[signal.pk]
+        )
+
+    def check(self, signal: Signal) -> None:
+        """The actor opens cases and sees the signal (404 otherwise), and it is decided."""
+        _require(self.actor, "cases.open_case")
+        self.prepare([signal])
+        if signal.pk not in self._visible:
+            raise Http404
+        _check_openable(signal)
+
+    def open(self, *, signal: Signal, lead_organisation: Organisation, lead_kind: str) -> Case:
+        """Open a case on a locked, decided signal (see ``case_open``)."""
+        self.check(signal)
+        if lead_organisation.region_id != signal.region_id or not lead_organisation.is_active:
+            raise ValidationError({"lead_organisation": [_("Kies een organisatie uit de regio.")]})
+        if lead_kind not in LeadKind.values:
+            raise ValidationError({"lead_kind": [_("Kies wie de regie heeft.")]})
+        case = Case(
+            region_id=signal.region_id,
+            reference=self._next_reference(signal.region_id),
+            lead_organisation=lead_organisation,
+            lead_kind=lead_kind,
+            classification=signal.final_classification or signal.preliminary_classification,
+            status=CaseStatus.OPEN,
+            opened_by=self.actor,
+        )
+        full_clean_loaded(case, loaded=("region", "lead_organisation", "opened_by"))
+        case.save()
+        self._link(case, signal, known=set())
+        self.timeline.append(
+            case=case,
+            kind=CaseEventKind.OPENED,
+            summary=_("Casus geopend op signaal %(sig)s; regie bij %(org)s")
+            % {"sig": signal.reference, "org": lead_organisation.name},
+            actor=self.actor,
+        )
+        return case
+
+    def add(self, *, case: Case, signal: Signal) -> None:
+        """Link a locked, decided signal to a locked open case (see ``case_add_signal``)."""
+        self.check(signal)
+        known = set(case.case_persons.values_list("person_id", flat=True))
+        self._link(case, signal, known=known)
+
+    def finish(self) -> None:
+        """Write the counters and the links; call it before the transaction ends."""
+        for counter in self._counters.values():
+            counter.save(update_fields=["last_number"])
+        links, self._links = self._links, []
+        if links:
+            bulk_create_logged(CaseSignal, links)
+        persons, self._persons = self._persons, []
+        if persons:
+            bulk_create_logged(CasePerson, persons)
+
+    def _next_reference(self, region_id: int) -> str:
+        region = self._regions.get(region_id)
+        if region is None:
+            region = self._regions[region_id] = Region.objects.get(pk=region_id)
+        year = timezone.localdate().year
+        counter = self._counters.get((region_id, year))
+        if counter is None:
+            counter = self._counters[(region_id, year)] = _locked_counter(region, year)
+        counter.last_number += 1
+        return f"{region.code.upper()}-CAS-{year}-{counter.last_number:05d}"
+
+    def _link(self, case: Case, signal: Signal, *, known: set[int]) -> None:
+        self._links.append(CaseSignal(case=case, signal=signal, added_by=self.actor))
+        for person_id in self._victims[signal.pk]:
+            if person_id not in known:
+                self._persons.append(CasePerson(case=case, person_id=person_id))
+            self._open_case_persons.add((case.region_id, person_id))
+        self._open_case.setdefault(signal.pk, case)
+        forms = sorted(set(case.forms) | set(self._forms[signal.pk]))
+        if forms != case.forms:
+            case.forms = forms
+            case.save(update_fields=["forms", "updated_at"])
+        if signal.status in (SignalStatus.SCREENED, SignalStatus.ACUTE):
+            signal_services.signal_transition(
+                signal=signal,
+                to=SignalStatus.ROUTED,
+                actor=self.actor,
+                summary=_("Doorgeleid: casus %(ref)s") % {"ref": case.reference},
+            )
 
 
 @transaction.atomic
@@ -124,30 +315,13 @@ def case_open(
 ) -> Case:
     """Open a case for a decided (or acutely consulted) signal, with its lead organisation."""
     _require(actor, "cases.open_case")
-    signal = _lockable_signal(actor, signal)
-    if lead_organisation.region_id != signal.region_id or not lead_organisation.is_active:
-        raise ValidationError({"lead_organisation": [_("Kies een organisatie uit de regio.")]})
-    if lead_kind not in LeadKind.values:
-        raise ValidationError({"lead_kind": [_("Kies wie de regie heeft.")]})
-    case = Case(
-        region_id=signal.region_id,
-        reference=_next_reference(signal.region),
-        lead_organisation=lead_organisation,
-        lead_kind=lead_kind,
-        classification=signal.final_classification or signal.preliminary_classification,
-        status=CaseStatus.OPEN,
-        opened_by=actor,
+    timeline = Timeline()
+    opener = CaseOpener(actor=actor, timeline=timeline)
+    case = opener.open(
+        signal=_locked_signal(signal), lead_organisation=lead_organisation, lead_kind=lead_kind
     )
-    case.full_clean()
-    case.save()
-    _link_signal(case, signal, actor)
-    case_event_append(
-        case=case,
-        kind=CaseEventKind.OPENED,
-        summary=_("Casus geopend op signaal %(sig)s; regie bij %(org)s")
-        % {"sig": signal.reference, "org": lead_organisation.name},
-        actor=actor,
-    )
+    opener.finish()
+    timeline.write()
     return case
 
 
@@ -155,15 +329,18 @@ def case_open(
 def case_add_signal(*, case: Case, signal: Signal, actor: User) -> Case:
     """Add a decided signal to an existing open case (e.g. a repeat victim), chosen by VT."""
     _require(actor, "cases.open_case")
+    opener = CaseOpener(actor=actor, timeline=Timeline())
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status != CaseStatus.OPEN:
         raise ValidationError(_("Deze casus is gesloten; heropen hem eerst."))
     if case.region_id != signal.region_id:
         raise ValidationError(_("Signaal en casus horen bij verschillende regio's."))
-    signal = _lockable_signal(actor, signal)
+    signal = _locked_signal(signal)
+    opener.check(signal)
     if CaseSignal.objects.filter(case=case, signal=signal).exists():
         raise ValidationError(_("Dit signaal hoort al bij deze casus."))
-    _link_signal(case, signal, actor)
+    opener.add(case=case, signal=signal)
+    opener.finish()
     case.version += 1
     case.save(update_fields=["version", "updated_at"])
     case_event_append(
