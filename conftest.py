@@ -100,6 +100,11 @@ class World:
             users[key] = UserFactory(username=f"{role.value}-{org.pk}", role=role, organisation=org)
         return users[key]
 
+    @property
+    def users(self) -> list[User]:
+        """The users kept for every test (see ``share``)."""
+        return list(self._users.values())
+
     def share(self) -> World:
         """Make a user for every role now, to keep this world for many tests.
 
