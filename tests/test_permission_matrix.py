@@ -121,7 +121,7 @@ class Shared:
         owner_world, owner = _owner(case, self.world, self.other_world, user)
         key = (case.kind.name, owner_world.region.pk, owner.pk if owner else None)
         if key not in self.objects:
-            self.objects[key] = case.kind.make(owner_world, owner)
+            self.objects[key] = make_object(case, self.world, self.other_world)
         return copy.deepcopy(self.objects[key])
 
 
@@ -239,6 +239,15 @@ def _owner(case: Case, world, other_world, user):
         )
     counterpart = other_world.orgs[org.kind] if org.kind in SIGNAL_OWNERS else None
     return other_world, counterpart or other_world.municipality
+
+
+def make_object(case: Case, world, other_world) -> Any:
+    """The object the case is about, made in ``world`` or ``other_world`` for its owner."""
+    if case.kind is None:
+        return None
+    user = world.user(case.role) if case.role is not None else None
+    owner_world, owner = _owner(case, world, other_world, user)
+    return case.kind.make(owner_world, owner)
 
 
 def _request(client: Client, row, method: str, url: str, data: dict, headers) -> object:

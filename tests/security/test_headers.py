@@ -22,7 +22,7 @@ from django.db import connection
 
 from accounts.roles import Role
 from tests.permission_matrix import OWN, ROWS, Case, expected
-from tests.test_permission_matrix import _run
+from tests.test_permission_matrix import _run, make_object
 from tests.test_production_settings import production_env, run
 
 
@@ -91,7 +91,8 @@ def test_every_get_route_is_checked():
 
 @pytest.mark.parametrize("case", CASES, ids=[c.row.name for c in CASES])
 def test_the_page_sends_the_security_headers(case, world, request, login, summary):
-    response, problems = _run(case, world, request, login)
+    obj = make_object(case, world, request.getfixturevalue("other_world"))
+    response, problems = _run(case, obj, world, login)
     assert not problems, "\n".join(problems)
 
     assert response["X-Content-Type-Options"] == "nosniff"
