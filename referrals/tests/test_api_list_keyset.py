@@ -12,25 +12,9 @@ from referrals import selectors
 from referrals.models import Referral
 from referrals.tests.factories import accepted, draft, ready, referral_case, sent
 from signals.api.pagination import KeysetPagination
-from signals.tests.api_support import api
+from signals.tests.api_support import api, walk_pages
 
 LIST = "/api/v1/referrals/"
-
-
-def walk(client, params, *, direction="next"):
-    """The ids of every page, following ``direction`` links; and the last answer."""
-    ids, pages = [], 0
-    response = client.get(LIST, params)
-    while True:
-        assert response.status_code == 200, response.json()
-        body = response.json()
-        rows = [row["id"] for row in body["results"]]
-        ids = ids + rows if direction == "next" else rows + ids
-        pages += 1
-        assert pages < 20
-        if not body[direction]:
-            return ids, body
-        response = client.get(body[direction])
 
 
 def back_from(client, last_page) -> list[str]:
@@ -83,7 +67,7 @@ def test_it_returns_every_row_once_in_order_forwards_and_back(
     expected = [str(r.public_id) for r in queryset]
     assert expected  # every list of this test has rows
 
-    forwards, last_page = walk(client, params)
+    forwards, last_page = walk_pages(client, LIST, params)
 
     assert forwards == expected
     if len(expected) > 2:
@@ -101,7 +85,7 @@ def test_the_answer_has_links_and_no_count(world, mixed, login, monkeypatch):
 
 def test_the_filters_stay_in_the_next_link(world, mixed, login, monkeypatch):
     monkeypatch.setattr(KeysetPagination, "page_size", 1)
-    ids, _ = walk(api(login, world.user(Role.VT_STAFF)), {"status": "sent"})
+    ids, _ = walk_pages(api(login, world.user(Role.VT_STAFF)), LIST, {"status": "sent"})
     assert len(ids) == 3
 
 

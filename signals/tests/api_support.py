@@ -104,3 +104,20 @@ def signal_body(municipality, **overrides) -> dict[str, Any]:
 
 def access_entries():
     return AuditLogEntry.objects.filter(action=AuditLogEntry.Action.ACCESS)
+
+
+def walk_pages(client, url: str, params, *, direction: str = "next"):
+    """The row ids of every page of a keyset-paged list, following ``direction`` links from
+    the first page, and the last page's answer."""
+    ids, pages = [], 0
+    response = client.get(url, params)
+    while True:
+        assert response.status_code == 200, response.json()
+        body = response.json()
+        rows = [row["id"] for row in body["results"]]
+        ids = ids + rows if direction == "next" else rows + ids
+        pages += 1
+        assert pages < 20
+        if not body[direction]:
+            return ids, body
+        response = client.get(body[direction])

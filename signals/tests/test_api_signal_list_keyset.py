@@ -7,7 +7,7 @@ import pytest
 from accounts.roles import Role
 from signals.api.pagination import KeysetPagination
 from signals.selectors import ORDERINGS, SignalFilters, signal_list
-from signals.tests.api_support import LIST_URL, api
+from signals.tests.api_support import LIST_URL, api, walk_pages
 from signals.tests.factories import make_signal, registered_signal, submitted_signal
 
 
@@ -25,21 +25,6 @@ def mixed(world):
     return officer
 
 
-def walk(client, params, *, direction="next"):
-    ids, url, pages = [], LIST_URL, 0
-    response = client.get(url, params)
-    while True:
-        assert response.status_code == 200, response.json()
-        body = response.json()
-        rows = [row["id"] for row in body["results"]]
-        ids = ids + rows if direction == "next" else rows + ids
-        pages += 1
-        assert pages < 20
-        if not body[direction]:
-            return ids, body
-        response = client.get(body[direction])
-
-
 @pytest.mark.parametrize("ordering", list(ORDERINGS))
 def test_it_returns_every_row_once_in_order_forwards_and_back(mixed, login, monkeypatch, ordering):
     monkeypatch.setattr(KeysetPagination, "page_size", 2)
@@ -48,7 +33,7 @@ def test_it_returns_every_row_once_in_order_forwards_and_back(mixed, login, monk
         str(s.public_id) for s in signal_list(user=mixed, filters=SignalFilters(ordering=ordering))
     ]
 
-    forwards, last_page = walk(client, {"ordering": ordering})
+    forwards, last_page = walk_pages(client, LIST_URL, {"ordering": ordering})
     assert forwards == expected
     assert len(expected) == 7
 
@@ -67,7 +52,7 @@ def test_it_returns_every_row_once_in_order_forwards_and_back(mixed, login, monk
 def test_it_keeps_the_filters_in_the_next_link(mixed, login, monkeypatch):
     monkeypatch.setattr(KeysetPagination, "page_size", 1)
     client = api(login, mixed)
-    ids, _ = walk(client, {"status": "submitted"})
+    ids, _ = walk_pages(client, LIST_URL, {"status": "submitted"})
     assert len(ids) == 3
 
 
