@@ -28,8 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    # Chromium's own controls (date pickers, file inputs) in Dutch, as the users see them.
-    "--lang=nl-NL",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 # The password of every demo user in these tests (it passes the password validators).
