@@ -128,7 +128,8 @@ def follow_up(world, signal_rows, meta, rng: random.Random, bulk) -> tuple[int, 
     ``bulk`` (``synth``'s ``bulk_create``) writes the few case counters; the many rows go
     through ``_copy``.
     """
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     vt = world.users[Role.VT_STAFF]
     zvh = world.orgs[Organisation.Kind.ZVH]
     leads = [
@@ -151,7 +152,7 @@ def follow_up(world, signal_rows, meta, rng: random.Random, bulk) -> tuple[int, 
     counters: dict[int, int] = {}
     cases: list[dict] = []
     for signal, (_status, forms, _persons, received) in routed:
-        opened = (signal.registered_at or received) + timedelta(days=rng.randint(7, 30))
+        opened = min((signal.registered_at or received) + timedelta(days=rng.randint(7, 30)), now)
         year = opened.year
         counters[year] = counters.get(year, 0) + 1
         closed = opened.date() < today - timedelta(days=365) and rng.random() < 0.7
@@ -168,6 +169,10 @@ def follow_up(world, signal_rows, meta, rng: random.Random, bulk) -> tuple[int, 
                 "close_reason": rng.choice(close_reasons) if closed else "",
                 "opened_by": vt,
                 "closed_at": opened + timedelta(days=rng.randint(30, 300)) if closed else None,
+                # Stamped with the day the case was opened, not the day synth ran: lists that
+                # page by date then see the regions' cases mixed in time, as in real use.
+                "created_at": opened,
+                "updated_at": opened,
             }
         )
     case_ids = _copy(Case, cases)
@@ -203,7 +208,7 @@ def follow_up(world, signal_rows, meta, rng: random.Random, bulk) -> tuple[int, 
     organisations = partners + list(world.municipalities)
     coordinator = world.users[Role.CARE_COORDINATOR]
     for case_id, case, (signal, _m) in zip(case_ids, cases, routed, strict=True):
-        opened = (signal.registered_at or timezone.now()).date() + timedelta(days=10)
+        opened = case["created_at"].date()
         for _ in range(rng.choice([0, 1, 2, 3])):
             due = opened + timedelta(days=rng.randint(7, 90))
             done = due < today and rng.random() < 0.8
@@ -216,6 +221,8 @@ def follow_up(world, signal_rows, meta, rng: random.Random, bulk) -> tuple[int, 
                     "done_at": _at(due) if done else None,
                     "done_by": vt if done else None,
                     "created_by": vt,
+                    "created_at": _at(opened),
+                    "updated_at": _at(opened),
                 }
             )
         for route in rng.sample(REFERRAL_ROUTES, 2):
@@ -239,6 +246,8 @@ def follow_up(world, signal_rows, meta, rng: random.Random, bulk) -> tuple[int, 
                     if route == "administrative"
                     else [SharedField.SUMMARY, SharedField.VICTIMS],
                     "created_by": vt,
+                    "created_at": _at(opened),
+                    "updated_at": answered if status in answered_states else _at(opened),
                     "sent_at": None if draft else sent,
                     "sent_by": None if draft else vt,
                     "answered_at": answered if status in answered_states else None,
@@ -264,6 +273,8 @@ def follow_up(world, signal_rows, meta, rng: random.Random, bulk) -> tuple[int, 
                     if phase == Phase.CLOSED
                     else "",
                     "created_by": coordinator,
+                    "created_at": _at(opened),
+                    "updated_at": _at(opened),
                 }
             )
     _copy(Action, actions)

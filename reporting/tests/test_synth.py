@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import F, Max, Min
+from django.utils import timezone
 
 from cases.models import Case, PhaseChange, Trajectory
 from referrals.models import Referral
@@ -37,6 +41,27 @@ def test_it_follows_routed_signals_up_with_cases_referrals_and_trajectories(db):
     assert not Referral.objects.exclude(status="draft").filter(legal_basis="").exists()
     assert Trajectory.objects.exists()
     assert PhaseChange.objects.count() >= Trajectory.objects.count()
+
+
+def test_follow_up_rows_carry_the_dates_of_their_story_not_of_the_run(db):
+    """Lists that page by date see each region's cases and referrals spread over the years."""
+    call_command("synth", regions=2, signals=400, seed=5)
+    now = timezone.now()
+    opened = list(Case.objects.values_list("created_at", flat=True))
+    assert len({c.date() for c in opened}) > len(opened) // 3
+    assert max(opened) <= now
+    for case in Case.objects.prefetch_related("case_signals__signal")[:50]:
+        signal = case.case_signals.get().signal
+        assert signal.registered_at <= case.created_at
+    assert not Referral.objects.filter(sent_at__lt=F("created_at")).exists()
+    assert not Referral.objects.filter(created_at__lt=F("case__created_at") - timedelta(days=1))
+    # The regions' referrals interleave in time.
+    first, second = (
+        Referral.objects.filter(case__region=region).aggregate(Min("created_at"), Max("created_at"))
+        for region in Case.objects.order_by().values_list("region", flat=True).distinct()
+    )
+    assert first["created_at__min"] < second["created_at__max"]
+    assert second["created_at__min"] < first["created_at__max"]
 
 
 class _Rollback(Exception):
