@@ -199,6 +199,9 @@ class Referral(TimeStampedModel):
                 condition=models.Q(status__in=UNANSWERED_STATUSES),
                 name="referral_unanswered_idx",
             ),
+            # Reporting's referral figures of a period: the period's referrals, not a scan of
+            # every referral ever sent.
+            models.Index(fields=["sent_at"], name="referral_sent_idx"),
         ]
 
     def __str__(self) -> str:
