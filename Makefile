@@ -109,11 +109,14 @@ audit-deps: install
 BENCH_SIZES ?= 1000 10000 100000
 BENCH_SEED ?= 1
 BENCH_YEAR_SIGNALS ?= 20000
+# A loaded database is reused when its size, seed and the code that made it match: the name
+# carries a digest of synth's source, so changed synthetic data is loaded afresh.
+BENCH_DATA := $(shell cat reporting/synth.py reporting/synth_followup.py | md5sum | cut -c1-8)
 bench: export DJANGO_ENV = test
 bench: export REDIS_URL ?= redis://127.0.0.1:6379/11
 bench: install
 	@for size in $(BENCH_SIZES); do \
-		db=meldroute_bench_$${size}_$(BENCH_SEED); \
+		db=meldroute_bench_$${size}_$(BENCH_SEED)_$(BENCH_DATA); \
 		export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db; \
 		$(PY) manage.py check_services --require-postgres >/dev/null || exit 1; \
 		count=$$($(PY) manage.py shell -c 'from signals.models import Signal; print(Signal.objects.count())' 2>/dev/null | tail -n 1); \
@@ -133,7 +136,7 @@ bench: install
 		$(PY) -m tests.bench.reports || exit 1; \
 	done; \
 	year=$$(($$(date +%Y) - 1)); \
-	db=meldroute_bench_year$(BENCH_YEAR_SIGNALS)_$${year}_$(BENCH_SEED); \
+	db=meldroute_bench_year$(BENCH_YEAR_SIGNALS)_$${year}_$(BENCH_SEED)_$(BENCH_DATA); \
 	export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$$db; \
 	count=$$($(PY) manage.py shell -c 'from signals.models import Signal; print(Signal.objects.count())' 2>/dev/null | tail -n 1); \
 	if [ "$$count" = "$(BENCH_YEAR_SIGNALS)" ] && $(PY) manage.py migrate --noinput -v0; then \
