@@ -394,6 +394,12 @@ class Trajectory(TimeStampedModel):
                 fields=["coordinator_organisation", "phase", "-created_at"],
                 name="trajectory_org_phase_idx",
             ),
+            # The coordinator's work list, newest first: a page reads its rows from the top of
+            # this index instead of sorting every trajectory the organisation ever ran.
+            models.Index(
+                fields=["coordinator_organisation", "-created_at", "-id"],
+                name="trajectory_org_newest_idx",
+            ),
         ]
 
     def __str__(self) -> str:
