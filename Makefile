@@ -111,7 +111,7 @@ BENCH_SEED ?= 1
 BENCH_YEAR_SIGNALS ?= 20000
 # A loaded database is reused when its size, seed and the code that made it match: the name
 # carries a digest of synth's source, so changed synthetic data is loaded afresh.
-BENCH_DATA := $(shell cat reporting/synth.py reporting/synth_followup.py | md5sum | cut -c1-8)
+BENCH_DATA := $(shell cat reporting/synth.py reporting/synth_followup.py | cksum | cut -d" " -f1)
 bench: export DJANGO_ENV = test
 bench: export REDIS_URL ?= redis://127.0.0.1:6379/11
 bench: install
