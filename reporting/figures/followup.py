@@ -20,8 +20,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, Lead, TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -293,15 +294,16 @@ def trajectory_tables(scope: Scope, period: Period) -> dict[str, Table]:
         .get(None, {})
         .get("total", EMPTY)
     )
-    next_change = (
-        PhaseChange.objects.filter(trajectory=OuterRef("trajectory"), pk__gt=OuterRef("pk"))
-        .order_by("pk")
-        .values("entered_on")[:1]
-    )
+    # A phase is left when the trajectory's next phase is entered: one pass over the phase
+    # changes in order, not a look-up of the next change for each. The closed phase lands in a
+    # group of its own, which the table does not show.
     left = (
         PhaseChange.objects.filter(trajectory__in=trajectories)
-        .exclude(phase=Phase.CLOSED)
-        .annotate(left_on=Subquery(next_change))
+        .annotate(
+            left_on=Window(
+                Lead("entered_on"), partition_by=[F("trajectory_id")], order_by=F("pk").asc()
+            )
+        )
         .filter(left_on__gte=period.start, left_on__lte=period.end)
     )
     per_phase = duration_stats(left, [Span("phase", "entered_on", "left_on")], group="phase")
