@@ -64,6 +64,12 @@ def _at(day: date, hours: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(hours=hours)
 
 
+def _made(at: datetime, updated: datetime | None = None) -> dict:
+    """A row's own time stamps: the moment in its story, not the moment synth ran, so that
+    lists paging by date see the regions' rows mixed in time, as in real use."""
+    return {"created_at": at, "updated_at": updated or at}
+
+
 def _column_value(field: models.Field, now: datetime):
     """How ``_copy`` fills one column from a row (a dict of field names or attnames)."""
     name, attname = field.name, field.attname
@@ -169,10 +175,7 @@ def follow_up(world, signal_rows, meta, rng: random.Random, bulk) -> tuple[int, 
                 "close_reason": rng.choice(close_reasons) if closed else "",
                 "opened_by": vt,
                 "closed_at": opened + timedelta(days=rng.randint(30, 300)) if closed else None,
-                # Stamped with the day the case was opened, not the day synth ran: lists that
-                # page by date then see the regions' cases mixed in time, as in real use.
-                "created_at": opened,
-                "updated_at": opened,
+                **_made(opened),
             }
         )
     case_ids = _copy(Case, cases)
@@ -221,8 +224,7 @@ def follow_up(world, signal_rows, meta, rng: random.Random, bulk) -> tuple[int, 
                     "done_at": _at(due) if done else None,
                     "done_by": vt if done else None,
                     "created_by": vt,
-                    "created_at": _at(opened),
-                    "updated_at": _at(opened),
+                    **_made(_at(opened)),
                 }
             )
         for route in rng.sample(REFERRAL_ROUTES, 2):
@@ -246,8 +248,7 @@ def follow_up(world, signal_rows, meta, rng: random.Random, bulk) -> tuple[int, 
                     if route == "administrative"
                     else [SharedField.SUMMARY, SharedField.VICTIMS],
                     "created_by": vt,
-                    "created_at": _at(opened),
-                    "updated_at": answered if status in answered_states else _at(opened),
+                    **_made(_at(opened), answered if status in answered_states else None),
                     "sent_at": None if draft else sent,
                     "sent_by": None if draft else vt,
                     "answered_at": answered if status in answered_states else None,
@@ -273,8 +274,7 @@ def follow_up(world, signal_rows, meta, rng: random.Random, bulk) -> tuple[int, 
                     if phase == Phase.CLOSED
                     else "",
                     "created_by": coordinator,
-                    "created_at": _at(opened),
-                    "updated_at": _at(opened),
+                    **_made(_at(opened)),
                 }
             )
     _copy(Action, actions)

@@ -131,10 +131,10 @@ class SignalQuerySet(models.QuerySet):
 
 
 class Signal(TimeStampedModel):
-    # No index of its own: every index of the table below starts with the region (and
-    # reporting's (region, received_at)). A lone region index is never the better one, yet on
-    # data loaded region by region the planner took it for the dashboard's period queries and
-    # read the region's whole register (15 ms against 2 ms each, docs/performance.md).
+    # No index of its own: the register's indexes and unique constraints below start with the
+    # region, as does reporting's (region, received_at). A lone region index is never the
+    # better one, yet on data loaded region by region the planner took it for the dashboard's
+    # period queries and read the region's whole register (15 ms against 2 ms each).
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="signals", db_index=False
     )
