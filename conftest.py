@@ -9,10 +9,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
 
-from accounts.middleware import SESSION_LOGIN_AT
 from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.tests.factories import (
@@ -22,6 +19,7 @@ from accounts.tests.factories import (
     TOTPDeviceFactory,
     UserFactory,
 )
+from tests.sessions import mark_verified
 
 
 def pytest_configure(config):
@@ -143,8 +141,7 @@ def verified_client(user: User, client: Client | None = None) -> Client:
     )
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[SESSION_LOGIN_AT] = timezone.now().isoformat()
+    mark_verified(session, device)
     session.save()
     return client
 

@@ -54,21 +54,15 @@ def verified_session(user) -> str:
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.utils import timezone
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from accounts.middleware import SESSION_LOGIN_AT
+    from tests.bench.run import bench_device
+    from tests.sessions import mark_verified
 
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, name="bench", defaults={"confirmed": True}
-    )
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    store[SESSION_LOGIN_AT] = timezone.now().isoformat()
+    mark_verified(store, bench_device(user))
     store.create()
     return store.session_key
 

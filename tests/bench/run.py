@@ -111,23 +111,26 @@ def main() -> None:
         print(f"| {name} (one run) | {ms:.0f} | | | | |")
 
 
-def verified_client(user):
-    """A test client logged in as ``user`` with both factors, as after a real login."""
-    from django.test import Client
-    from django.utils import timezone
-    from django_otp import DEVICE_ID_SESSION_KEY
+def bench_device(user):
+    """The benchmark's confirmed TOTP device of ``user`` (made once per database)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from accounts.middleware import SESSION_LOGIN_AT
 
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, name="bench", defaults={"confirmed": True}
     )
+    return device
+
+
+def verified_client(user):
+    """A test client logged in as ``user`` with both factors, as after a real login."""
+    from django.test import Client
+
+    from tests.sessions import mark_verified
+
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[SESSION_LOGIN_AT] = timezone.now().isoformat()
+    mark_verified(session, bench_device(user))
     session.save()
     return client
 
